@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class KernelConfig(AppConfig):
+    name = "ecotone.kernel"
+    label = "kernel"
+    verbose_name = "Kernel"

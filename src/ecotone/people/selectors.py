@@ -1,0 +1,178 @@
+"""Every read of people and teams, starting from what the viewer may see.
+
+Lists run a constant number of queries whatever the size of the org (tests assert it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from ecotone import authz
+from ecotone.kernel.errors import NotFound
+from ecotone.people.models import Person, Team
+
+
+def people(viewer: Any) -> QuerySet[Person]:
+    """Everyone the viewer may see, with what a list row shows."""
+    return authz.scope(viewer, "people.view_person", Person.objects.all()).select_related(
+        "team", "user"
+    )
+
+
+def with_report_counts(queryset: QuerySet[Person]) -> QuerySet[Person]:
+    """Annotate ``report_count``: active direct reports, in the same query."""
+    reports = (
+        Person.objects.filter(manager=OuterRef("pk"), status=Person.Status.ACTIVE)
+        .order_by()
+        .values("manager")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(report_count=Coalesce(Subquery(reports), 0))
+
+
+def directory(
+    viewer: Any,
+    *,
+    query: str = "",
+    team: Team | None = None,
+    title: str = "",
+    location: str = "",
+    include_left: bool = False,
+) -> QuerySet[Person]:
+    """The people directory: search by name, e-mail, title or employee id; filter; sorted by name."""
+    queryset = people(viewer)
+    if not include_left:
+        queryset = queryset.filter(status=Person.Status.ACTIVE)
+    for word in query.split()[:6]:
+        queryset = queryset.filter(
+            Q(display_name__icontains=word)
+            | Q(user__email__icontains=word)
+            | Q(title__icontains=word)
+            | Q(employee_id__iexact=word)
+        )
+    if team is not None:
+        queryset = queryset.filter(team__path__startswith=team.path)
+    if title:
+        queryset = queryset.filter(title=title)
+    if location:
+        queryset = queryset.filter(location=location)
+    return queryset.order_by("display_name", "pk")
+
+
+def filter_options(viewer: Any) -> dict[str, list[str]]:
+    """Distinct titles and locations for the directory filters (two queries)."""
+    active = people(viewer).filter(status=Person.Status.ACTIVE).order_by()
+    return {
+        "titles": sorted(t for t in active.values_list("title", flat=True).distinct() if t),
+        "locations": sorted(loc for loc in active.values_list("location", flat=True).distinct() if loc),
+    }
+
+
+def person_for(viewer: Any, pk: int) -> Person:
+    """One person the viewer may see, or NotFound."""
+    person = people(viewer).select_related("manager", "team__lead").filter(pk=pk).first()
+    if person is None:
+        raise NotFound("No such person.")
+    return person
+
+
+@dataclass
+class Profile:
+    person: Person
+    chain: list[Person]  # top of the company first, direct manager last
+    direct_reports: list[Person]
+    indirect_report_count: int
+    teams_led: list[Team]
+    roles: list[str]
+
+
+def profile(viewer: Any, person: Person) -> Profile:
+    """What a profile page shows. Five queries whatever the org size."""
+    chain_ids = person.chain_ids
+    by_id = {p.pk: p for p in people(viewer).filter(pk__in=chain_ids)} if chain_ids else {}
+    reports = list(
+        with_report_counts(people(viewer).filter(manager=person, status=Person.Status.ACTIVE))
+        .order_by("display_name")
+    )
+    indirect = (
+        people(viewer)
+        .filter(manager_path__startswith=person.subtree_prefix, status=Person.Status.ACTIVE)
+        .count()
+    )
+    return Profile(
+        person=person,
+        chain=[by_id[pk] for pk in chain_ids if pk in by_id],
+        direct_reports=reports,
+        indirect_report_count=indirect,
+        teams_led=list(Team.objects.filter(lead=person).order_by("name")),
+        roles=[grant.get_role_display() for grant in person.role_grants.all()],
+    )
+
+
+def teams(viewer: Any) -> QuerySet[Team]:
+    return authz.scope(viewer, "people.view_team", Team.objects.all())
+
+
+def team_for(viewer: Any, slug: str) -> Team:
+    team = teams(viewer).select_related("parent", "lead").filter(slug=slug).first()
+    if team is None:
+        raise NotFound("No such team.")
+    return team
+
+
+def with_member_counts(queryset: QuerySet[Team]) -> QuerySet[Team]:
+    """Annotate ``member_count``: active members of the team and all its sub-teams."""
+    counts = (
+        Person.objects.filter(status=Person.Status.ACTIVE)
+        .filter(team__path__startswith=OuterRef("path"))
+        .order_by()
+        .values("status")  # one group: the active members below the team
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(member_count=Coalesce(Subquery(counts), 0))
+
+
+@dataclass
+class TeamPage:
+    team: Team
+    ancestors: list[Team]
+    sub_teams: list[Team]
+    members: list[Person]
+
+
+def team_page(viewer: Any, team: Team) -> TeamPage:
+    ancestors = {t.pk: t for t in teams(viewer).filter(pk__in=team.ancestor_ids)}
+    return TeamPage(
+        team=team,
+        ancestors=[ancestors[pk] for pk in team.ancestor_ids if pk in ancestors],
+        sub_teams=list(
+            with_member_counts(teams(viewer).filter(parent=team).select_related("lead")).order_by("name")
+        ),
+        members=list(
+            people(viewer).filter(team=team, status=Person.Status.ACTIVE).order_by("display_name")
+        ),
+    )
+
+
+def org_chart_roots(viewer: Any) -> list[Person]:
+    """The top of the org chart: active people with no manager, with their report counts."""
+    return list(
+        with_report_counts(
+            people(viewer).filter(manager__isnull=True, status=Person.Status.ACTIVE)
+        ).order_by("-report_count", "display_name")[:50]
+    )
+
+
+def org_chart_children(viewer: Any, person: Person) -> list[Person]:
+    """One branch of the org chart, loaded on demand: direct reports with their report counts."""
+    return list(
+        with_report_counts(
+            people(viewer).filter(manager=person, status=Person.Status.ACTIVE)
+        ).order_by("display_name")
+    )

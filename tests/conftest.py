@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from ecotone.people.models import Person, RoleGrant, Team, User
+from tests.factories import PersonFactory, TeamFactory, grant
+
+
+@dataclass
+class Org:
+    """A small company: a CEO over a manager over two reports, plus L&D, an executive, an admin."""
+
+    teams: dict[str, Team] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+
+    @property
+    def users(self) -> dict[str, User]:
+        return {name: person.user for name, person in self.people.items()} | {"anonymous": _anon()}
+
+    @property
+    def objects(self) -> dict[str, Any]:
+        return {**self.people, **{f"team:{k}": v for k, v in self.teams.items()}}
+
+
+def _anon() -> Any:
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+@pytest.fixture
+def org(db) -> Org:
+    company = TeamFactory(name="Acme", slug="acme")
+    engineering = TeamFactory(name="Engineering", slug="engineering", parent=company)
+    platform = TeamFactory(name="Platform", slug="platform", parent=engineering)
+    people_team = TeamFactory(name="People", slug="people", parent=company)
+    ceo = PersonFactory(display_name="Cora CEO", title="Chief Executive", team=company)
+    manager = PersonFactory(display_name="Mia Manager", title="Engineering Manager", team=engineering, manager=ceo)
+    learner = PersonFactory(display_name="Leo Learner", title="Engineer", team=platform, manager=manager)
+    peer = PersonFactory(display_name="Pia Peer", title="Engineer", team=platform, manager=manager)
+    outsider = PersonFactory(display_name="Otto Outsider", title="Recruiter", team=people_team, manager=ceo)
+    facilitator = grant(PersonFactory(display_name="Lena L&D", title="Learning Partner", team=people_team, manager=ceo), RoleGrant.Role.LEARNING)
+    executive = grant(PersonFactory(display_name="Eve Executive", title="COO", team=company, manager=ceo), RoleGrant.Role.EXECUTIVE)
+    admin = grant(PersonFactory(display_name="Ada Admin", title="IT Admin", team=people_team, manager=ceo), RoleGrant.Role.ADMIN)
+    platform.lead = manager
+    platform.save()
+    return Org(
+        teams={"company": company, "engineering": engineering, "platform": platform, "people": people_team},
+        people={
+            "ceo": ceo, "manager": manager, "learner": learner, "peer": peer, "outsider": outsider,
+            "ld": facilitator, "executive": executive, "admin": admin,
+        },
+    )
