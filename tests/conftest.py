@@ -38,19 +38,47 @@ def org(db) -> Org:
     platform = TeamFactory(name="Platform", slug="platform", parent=engineering)
     people_team = TeamFactory(name="People", slug="people", parent=company)
     ceo = PersonFactory(display_name="Cora CEO", title="Chief Executive", team=company)
-    manager = PersonFactory(display_name="Mia Manager", title="Engineering Manager", team=engineering, manager=ceo)
-    learner = PersonFactory(display_name="Leo Learner", title="Engineer", team=platform, manager=manager)
+    manager = PersonFactory(
+        display_name="Mia Manager", title="Engineering Manager", team=engineering, manager=ceo
+    )
+    learner = PersonFactory(
+        display_name="Leo Learner", title="Engineer", team=platform, manager=manager
+    )
     peer = PersonFactory(display_name="Pia Peer", title="Engineer", team=platform, manager=manager)
-    outsider = PersonFactory(display_name="Otto Outsider", title="Recruiter", team=people_team, manager=ceo)
-    facilitator = grant(PersonFactory(display_name="Lena L&D", title="Learning Partner", team=people_team, manager=ceo), RoleGrant.Role.LEARNING)
-    executive = grant(PersonFactory(display_name="Eve Executive", title="COO", team=company, manager=ceo), RoleGrant.Role.EXECUTIVE)
-    admin = grant(PersonFactory(display_name="Ada Admin", title="IT Admin", team=people_team, manager=ceo), RoleGrant.Role.ADMIN)
+    outsider = PersonFactory(
+        display_name="Otto Outsider", title="Recruiter", team=people_team, manager=ceo
+    )
+    facilitator = grant(
+        PersonFactory(
+            display_name="Lena L&D", title="Learning Partner", team=people_team, manager=ceo
+        ),
+        RoleGrant.Role.LEARNING,
+    )
+    executive = grant(
+        PersonFactory(display_name="Eve Executive", title="COO", team=company, manager=ceo),
+        RoleGrant.Role.EXECUTIVE,
+    )
+    admin = grant(
+        PersonFactory(display_name="Ada Admin", title="IT Admin", team=people_team, manager=ceo),
+        RoleGrant.Role.ADMIN,
+    )
     platform.lead = manager
     platform.save()
     return Org(
-        teams={"company": company, "engineering": engineering, "platform": platform, "people": people_team},
+        teams={
+            "company": company,
+            "engineering": engineering,
+            "platform": platform,
+            "people": people_team,
+        },
         people={
-            "ceo": ceo, "manager": manager, "learner": learner, "peer": peer, "outsider": outsider,
-            "ld": facilitator, "executive": executive, "admin": admin,
+            "ceo": ceo,
+            "manager": manager,
+            "learner": learner,
+            "peer": peer,
+            "outsider": outsider,
+            "ld": facilitator,
+            "executive": executive,
+            "admin": admin,
         },
     )

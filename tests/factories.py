@@ -16,7 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+    def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -31,7 +31,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     parent = None
 
     @factory.post_generation
-    def set_path(obj, create, extracted, **kwargs):  # noqa: N805
+    def set_path(obj, create, extracted, **kwargs):
         obj.path = f"{obj.parent.path if obj.parent else '/'}{obj.pk}/"
         obj.depth = obj.path.count("/") - 2
         if create:
@@ -50,7 +50,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     manager = None
 
     @factory.post_generation
-    def set_path(obj, create, extracted, **kwargs):  # noqa: N805
+    def set_path(obj, create, extracted, **kwargs):
         obj.manager_path = obj.manager.subtree_prefix if obj.manager else "/"
         if create:
             obj.save(update_fields=["manager_path"])

@@ -1,12 +1,12 @@
 """The ``ecotone`` command: Django's management commands, with friendlier names.
 
-    ecotone demo [--port 8000]     set up the data directory, migrate, seed the demo, serve
-    ecotone serve [--bind ...]      the production server (gunicorn)
-    ecotone worker                  background tasks and recurring jobs
-    ecotone migrate                 apply database migrations
-    ecotone seed --size small       a deterministic fictional company
-    ecotone import-org FILE         import people and teams from CSV or XLSX
-    ecotone createadmin             create an administrator
+ecotone demo [--port 8000]     set up the data directory, migrate, seed the demo, serve
+ecotone serve [--bind ...]      the production server (gunicorn)
+ecotone worker                  background tasks and recurring jobs
+ecotone migrate                 apply database migrations
+ecotone seed --size small       a deterministic fictional company
+ecotone import-org FILE         import people and teams from CSV or XLSX
+ecotone createadmin             create an administrator
 """
 
 from __future__ import annotations

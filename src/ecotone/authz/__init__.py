@@ -8,6 +8,6 @@
 Apps declare their permissions in their ``policies.py`` with ``register``; see authz/README.md.
 """
 
-from ecotone.authz.registry import Permission, can, register, require, scope, who_can
+from ecotone.authz.registry import Permission, can, predicate, register, require, scope, who_can
 
-__all__ = ["Permission", "can", "register", "require", "scope", "who_can"]
+__all__ = ["Permission", "can", "predicate", "register", "require", "scope", "who_can"]

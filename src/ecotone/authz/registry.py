@@ -18,13 +18,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import rules
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
+from rules import permissions as rule_permissions
+from rules import predicates as rule_predicates
 
 from ecotone.kernel.errors import Forbidden, NotFound
 
 M = TypeVar("M", bound=Model)
+
+Predicate = Any  # a ``rules`` predicate: callable, combinable with & | ~
+
+
+def predicate(function: Callable[..., bool]) -> Predicate:
+    """Make a ``rules`` predicate (combinable with ``&``, ``|`` and ``~``) from a function."""
+    return rule_predicates.predicate(function)  # type: ignore[no-untyped-call]
+
 
 ScopeFunction = Callable[[Any], Q]
 WhoFunction = Callable[[Any], "QuerySet[Any]"]
@@ -33,7 +42,7 @@ WhoFunction = Callable[[Any], "QuerySet[Any]"]
 @dataclass(frozen=True)
 class Permission:
     name: str
-    check: rules.Predicate
+    check: Predicate
     scope: ScopeFunction | None = None
     who: WhoFunction | None = None
     hidden_unless: str | None = None
@@ -45,7 +54,7 @@ _registry: dict[str, Permission] = {}
 
 def register(
     name: str,
-    check: rules.Predicate | Callable[..., bool],
+    check: Predicate | Callable[..., bool],
     *,
     scope: ScopeFunction | None = None,
     who: WhoFunction | None = None,
@@ -53,10 +62,10 @@ def register(
     description: str = "",
 ) -> Permission:
     """Declare a permission. Called at import time from an app's ``policies.py``."""
-    predicate = check if isinstance(check, rules.Predicate) else rules.predicate(check)
-    permission = Permission(name, predicate, scope, who, hidden_unless, description)
+    rule = check if isinstance(check, rule_predicates.Predicate) else predicate(check)
+    permission = Permission(name, rule, scope, who, hidden_unless, description)
     _registry[name] = permission
-    rules.set_perm(name, predicate)
+    rule_permissions.set_perm(name, rule)  # type: ignore[no-untyped-call]
     return permission
 
 
@@ -88,7 +97,7 @@ def require(user: Any, name: str, obj: Any = None) -> None:
     raise Forbidden()
 
 
-def scope(user: Any, name: str, queryset: QuerySet[M]) -> QuerySet[M]:
+def scope[M: Model](user: Any, name: str, queryset: QuerySet[M]) -> QuerySet[M]:
     """The rows of ``queryset`` on which ``user`` holds ``name``, in one query."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()

@@ -50,7 +50,9 @@ def parse(table: str) -> list[Case]:
         actor, permission, target, allowed = row
         if allowed.lower() not in _YES | _NO:
             raise ValueError(f"allowed must be yes or no: {' '.join(row)}")
-        cases.append(Case(actor, permission, None if target == "-" else target, allowed.lower() in _YES))
+        cases.append(
+            Case(actor, permission, None if target == "-" else target, allowed.lower() in _YES)
+        )
     return cases
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import AuthRateThrottle
-
-from django.conf import settings
 
 from ecotone.kernel.errors import DomainError
 from ecotone.kernel.problems import problem_response
@@ -45,8 +44,11 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return problem_response(
-        request, status=exc.status, code=exc.code, detail=exc.message, errors=exc.field_errors()
-        if exc.status == 422 else None,
+        request,
+        status=exc.status,
+        code=exc.code,
+        detail=exc.message,
+        errors=exc.field_errors() if exc.status == 422 else None,
     )
 
 
@@ -54,8 +56,14 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "payload")]
-        errors.setdefault(".".join(location) or "__all__", []).append(str(error.get("msg", "Invalid.")))
+        location = [
+            str(part)
+            for part in error.get("loc", [])
+            if part not in ("body", "query", "path", "payload")
+        ]
+        errors.setdefault(".".join(location) or "__all__", []).append(
+            str(error.get("msg", "Invalid."))
+        )
     return problem_response(
         request, status=422, code="invalid_input", detail="Some fields are invalid.", errors=errors
     )
@@ -64,7 +72,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return problem_response(
-        request, status=401, code="unauthenticated",
+        request,
+        status=401,
+        code="unauthenticated",
         detail="Sign in, or send a personal API token as 'Authorization: Bearer …'.",
     )
 

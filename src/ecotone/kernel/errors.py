@@ -39,11 +39,11 @@ class DomainError(Exception):
         return result
 
 
-class NotFound(DomainError):  # noqa: N818 - reads as the HTTP status it maps to
+class NotFound(DomainError):
     def __init__(self, message: str = "Not found.") -> None:
         super().__init__(code="not_found", message=message, status=404)
 
 
-class Forbidden(DomainError):  # noqa: N818
+class Forbidden(DomainError):
     def __init__(self, message: str = "You do not have permission to do this.") -> None:
         super().__init__(code="forbidden", message=message, status=403)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 
@@ -13,7 +13,7 @@ MAX_PAGE_SIZE = 200
 
 
 @dataclass
-class Page(Generic[T]):
+class Page[T]:
     items: list[T]
     number: int
     size: int

@@ -4,48 +4,47 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
 from django.db.models import Q, QuerySet
 
-from ecotone.authz import register
+from ecotone.authz import predicate, register
 from ecotone.people.models import Person, User
 from ecotone.people.roles import ADMIN, EXECUTIVE, LEARNING, MANAGER, manages, person_of, roles_of
 
 # --- Predicates other apps reuse (import them from here) ----------------------------------------
 
 
-@rules.predicate
+@predicate
 def is_admin(user: Any) -> bool:
     return ADMIN in roles_of(user)
 
 
-@rules.predicate
+@predicate
 def is_learning_facilitator(user: Any) -> bool:
     return LEARNING in roles_of(user)
 
 
-@rules.predicate
+@predicate
 def is_executive(user: Any) -> bool:
     return EXECUTIVE in roles_of(user)
 
 
-@rules.predicate
+@predicate
 def is_manager(user: Any) -> bool:
     return MANAGER in roles_of(user)
 
 
-@rules.predicate
+@predicate
 def is_self(user: Any, person: Person | None) -> bool:
     viewer = person_of(user)
     return person is not None and viewer is not None and viewer.pk == person.pk
 
 
-@rules.predicate
+@predicate
 def is_manager_of(user: Any, person: Person | None) -> bool:
     return person is not None and manages(user, person)
 
 
-@rules.predicate
+@predicate
 def is_member(user: Any) -> bool:
     return person_of(user) is not None or user.is_superuser
 
@@ -88,15 +87,12 @@ def _role_users(*roles: str) -> QuerySet[User]:
 
 
 def private_who(person: Person) -> QuerySet[User]:
-    return (
-        User.objects.filter(
-            Q(person__pk=person.pk)
-            | Q(person__pk__in=person.chain_ids)
-            | Q(person__role_grants__role__in=[ADMIN, LEARNING])
-            | Q(is_superuser=True)
-        )
-        .distinct()
-    )
+    return User.objects.filter(
+        Q(person__pk=person.pk)
+        | Q(person__pk__in=person.chain_ids)
+        | Q(person__role_grants__role__in=[ADMIN, LEARNING])
+        | Q(is_superuser=True)
+    ).distinct()
 
 
 def admins_who(_: Any = None) -> QuerySet[User]:

@@ -24,4 +24,6 @@ class PersonOut(Schema):
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="One person")
 def get_person(request: HttpRequest, person_id: int) -> PersonOut:
-    return PersonOut.model_validate(selectors.person_for(request.user, person_id), from_attributes=True)
+    return PersonOut.model_validate(
+        selectors.person_for(request.user, person_id), from_attributes=True
+    )

@@ -16,9 +16,9 @@ def person_of(user: Any) -> Person | None:
     """The person behind a login, or None (anonymous users, bare service accounts)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    cached = getattr(user, "_ecotone_person", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    if hasattr(user, "_ecotone_person"):
+        cached: Person | None = user._ecotone_person
+        return cached
     try:
         person: Person | None = user.person
     except Person.DoesNotExist:

@@ -44,7 +44,7 @@ def directory(
     location: str = "",
     include_left: bool = False,
 ) -> QuerySet[Person]:
-    """The people directory: search by name, e-mail, title or employee id; filter; sorted by name."""
+    """The directory: search by name, e-mail, title or employee id; filter; sort by name."""
     queryset = people(viewer)
     if not include_left:
         queryset = queryset.filter(status=Person.Status.ACTIVE)
@@ -69,7 +69,9 @@ def filter_options(viewer: Any) -> dict[str, list[str]]:
     active = people(viewer).filter(status=Person.Status.ACTIVE).order_by()
     return {
         "titles": sorted(t for t in active.values_list("title", flat=True).distinct() if t),
-        "locations": sorted(loc for loc in active.values_list("location", flat=True).distinct() if loc),
+        "locations": sorted(
+            loc for loc in active.values_list("location", flat=True).distinct() if loc
+        ),
     }
 
 
@@ -96,8 +98,9 @@ def profile(viewer: Any, person: Person) -> Profile:
     chain_ids = person.chain_ids
     by_id = {p.pk: p for p in people(viewer).filter(pk__in=chain_ids)} if chain_ids else {}
     reports = list(
-        with_report_counts(people(viewer).filter(manager=person, status=Person.Status.ACTIVE))
-        .order_by("display_name")
+        with_report_counts(
+            people(viewer).filter(manager=person, status=Person.Status.ACTIVE)
+        ).order_by("display_name")
     )
     indirect = (
         people(viewer)
@@ -152,7 +155,9 @@ def team_page(viewer: Any, team: Team) -> TeamPage:
         team=team,
         ancestors=[ancestors[pk] for pk in team.ancestor_ids if pk in ancestors],
         sub_teams=list(
-            with_member_counts(teams(viewer).filter(parent=team).select_related("lead")).order_by("name")
+            with_member_counts(teams(viewer).filter(parent=team).select_related("lead")).order_by(
+                "name"
+            )
         ),
         members=list(
             people(viewer).filter(team=team, status=Person.Status.ACTIVE).order_by("display_name")
@@ -165,7 +170,7 @@ def org_chart_roots(viewer: Any) -> list[Person]:
     return list(
         with_report_counts(
             people(viewer).filter(manager__isnull=True, status=Person.Status.ACTIVE)
-        ).order_by("-report_count", "display_name")[:50]
+        ).order_by("-report_count", "display_name")[:50]  # type: ignore[misc]
     )
 
 

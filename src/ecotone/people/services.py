@@ -50,7 +50,8 @@ def _clean_time_zone(value: str) -> str:
     value = (value or "UTC").strip()
     if value not in TIME_ZONES:
         raise DomainError(
-            "invalid_time_zone", f"Unknown time zone {value!r}; use a name such as Europe/Paris.",
+            "invalid_time_zone",
+            f"Unknown time zone {value!r}; use a name such as Europe/Paris.",
             field="time_zone",
         )
     return value
@@ -84,7 +85,9 @@ def create_person(
     authz.require(actor, "people.manage_people")
     email = _clean_email(email)
     if User.objects.filter(email__iexact=email).exists():
-        raise DomainError("duplicate_email", "Someone already uses this e-mail address.", field="email")
+        raise DomainError(
+            "duplicate_email", "Someone already uses this e-mail address.", field="email"
+        )
     employee_id = (employee_id or "").strip() or None
     if employee_id and Person.objects.filter(employee_id=employee_id).exists():
         raise DomainError(
@@ -115,7 +118,9 @@ def update_person(*, actor: Any, person: Person, **changes: Any) -> Person:
     unknown = set(changes) - allowed
     if unknown:
         field = sorted(unknown)[0]
-        raise DomainError("not_editable", f"You cannot change {field.replace('_', ' ')}.", field=field)
+        raise DomainError(
+            "not_editable", f"You cannot change {field.replace('_', ' ')}.", field=field
+        )
     person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
     if "display_name" in changes:
         person.display_name = _clean_name(changes["display_name"])
@@ -128,15 +133,22 @@ def update_person(*, actor: Any, person: Person, **changes: Any) -> Person:
         person.start_date = changes["start_date"]
     if "employee_id" in changes:
         employee_id = (changes["employee_id"] or "").strip() or None
-        if employee_id and Person.objects.exclude(pk=person.pk).filter(employee_id=employee_id).exists():
+        if (
+            employee_id
+            and Person.objects.exclude(pk=person.pk).filter(employee_id=employee_id).exists()
+        ):
             raise DomainError(
-                "duplicate_employee_id", "Someone already has this employee id.", field="employee_id"
+                "duplicate_employee_id",
+                "Someone already has this employee id.",
+                field="employee_id",
             )
         person.employee_id = employee_id
     if "email" in changes:
         email = _clean_email(changes["email"])
         if User.objects.exclude(pk=person.user_id).filter(email__iexact=email).exists():
-            raise DomainError("duplicate_email", "Someone already uses this e-mail address.", field="email")
+            raise DomainError(
+                "duplicate_email", "Someone already uses this e-mail address.", field="email"
+            )
         if email != person.user.email:
             person.user.email = email
             person.user.save(update_fields=["email"])
@@ -192,7 +204,9 @@ def move_team(*, actor: Any, person: Person, team: Team | None) -> Person:
     person.team = team
     person.save(update_fields=["team", "updated_at"])
     audit.record(
-        actor=actor, action="people.team_changed", target=person,
+        actor=actor,
+        action="people.team_changed",
+        target=person,
         detail={"team": team.pk if team else None},
     )
     return person
@@ -205,14 +219,16 @@ def change_manager(*, actor: Any, person: Person, manager: Person | None) -> Per
     person = Person.objects.select_for_update().get(pk=person.pk)
     _set_manager(person, manager)
     audit.record(
-        actor=actor, action="people.manager_changed", target=person,
+        actor=actor,
+        action="people.manager_changed",
+        target=person,
         detail={"manager": manager.pk if manager else None},
     )
     return person
 
 
 def _set_manager(person: Person, manager: Person | None) -> None:
-    """Point ``person`` at ``manager`` and rewrite the chain of everyone below them in one UPDATE."""
+    """Point ``person`` at ``manager``; rewrite the chain of everyone below them in one UPDATE."""
     if manager is not None:
         manager = Person.objects.get(pk=manager.pk)
         if manager.pk == person.pk or person.pk in manager.chain_ids:
@@ -231,7 +247,8 @@ def _set_manager(person: Person, manager: Person | None) -> None:
     if new_prefix != old_prefix:
         Person.objects.filter(manager_path__startswith=old_prefix).update(
             manager_path=Concat(
-                Value(new_prefix), Substr(F("manager_path"), len(old_prefix) + 1, Length("manager_path"))
+                Value(new_prefix),
+                Substr(F("manager_path"), len(old_prefix) + 1, Length("manager_path")),
             )
         )
 
@@ -242,7 +259,7 @@ def _set_manager(person: Person, manager: Person | None) -> None:
 def _unique_slug(name: str, *, exclude: int | None = None) -> str:
     base = slugify(name)[:120] or "team"
     slug, n = base, 1
-    while Team.objects.exclude(pk=exclude).filter(slug=slug).exists():
+    while Team.objects.exclude(pk=exclude or 0).filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -267,7 +284,9 @@ def create_team(
         with transaction.atomic():
             team.save()
     except IntegrityError:
-        raise DomainError("duplicate_team", f"There is already a team called {name} here.", field="name") from None
+        raise DomainError(
+            "duplicate_team", f"There is already a team called {name} here.", field="name"
+        ) from None
     team.path = f"{parent.path if parent else '/'}{team.pk}/"
     team.depth = team.path.count("/") - 2
     team.save(update_fields=["path", "depth"])
@@ -282,8 +301,8 @@ def update_team(
     team: Team,
     name: str | None = None,
     description: str | None = None,
-    lead: Person | None | object = ...,
-    parent: Team | None | object = ...,
+    lead: Person | object | None = ...,
+    parent: Team | object | None = ...,
 ) -> Team:
     """Rename, re-describe, change the lead or move a team (refusing cycles in the tree)."""
     authz.require(actor, "people.manage_teams", team)
@@ -299,7 +318,9 @@ def update_team(
         team.lead = lead  # type: ignore[assignment]
     if parent is not ...:
         new_parent: Team | None = parent  # type: ignore[assignment]
-        if new_parent is not None and (new_parent.pk == team.pk or f"/{team.pk}/" in new_parent.path):
+        if new_parent is not None and (
+            new_parent.pk == team.pk or f"/{team.pk}/" in new_parent.path
+        ):
             raise DomainError("team_cycle", f"{new_parent} is inside {team}.", field="parent")
         old_path = team.path
         team.parent = new_parent
@@ -307,14 +328,16 @@ def update_team(
         team.depth = team.path.count("/") - 2
         if team.path != old_path:
             for descendant in Team.objects.filter(path__startswith=old_path).exclude(pk=team.pk):
-                descendant.path = team.path + descendant.path[len(old_path):]
+                descendant.path = team.path + descendant.path[len(old_path) :]
                 descendant.depth = descendant.path.count("/") - 2
                 descendant.save(update_fields=["path", "depth"])
     try:
         with transaction.atomic():
             team.save()
     except IntegrityError:
-        raise DomainError("duplicate_team", "There is already a team with this name here.", field="name") from None
+        raise DomainError(
+            "duplicate_team", "There is already a team with this name here.", field="name"
+        ) from None
     audit.record(actor=actor, action="people.team_updated", target=team)
     return team
 
@@ -331,7 +354,9 @@ def grant_role(*, actor: Any, person: Person, role: str) -> RoleGrant:
         person=person, role=role, defaults={"granted_by": actor}
     )
     if created:
-        audit.record(actor=actor, action="people.role_granted", target=person, detail={"role": role})
+        audit.record(
+            actor=actor, action="people.role_granted", target=person, detail={"role": role}
+        )
         forget(person.user)
     return grant
 
@@ -343,7 +368,9 @@ def revoke_role(*, actor: Any, person: Person, role: str) -> None:
         raise DomainError("self_revoke", "You cannot remove your own admin role.", field="role")
     deleted, _ = RoleGrant.objects.filter(person=person, role=role).delete()
     if deleted:
-        audit.record(actor=actor, action="people.role_revoked", target=person, detail={"role": role})
+        audit.record(
+            actor=actor, action="people.role_revoked", target=person, detail={"role": role}
+        )
         forget(person.user)
 
 

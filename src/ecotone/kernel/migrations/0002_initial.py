@@ -6,26 +6,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('kernel', '0001_initial'),
+        ("kernel", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='securityevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="securityevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='securityevent',
-            index=models.Index(fields=['action', '-occurred_at'], name='kernel_secu_action_9b6f7b_idx'),
+            model_name="securityevent",
+            index=models.Index(
+                fields=["action", "-occurred_at"], name="kernel_secu_action_9b6f7b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='securityevent',
-            index=models.Index(fields=['target_type', 'target_id'], name='kernel_secu_target__54b306_idx'),
+            model_name="securityevent",
+            index=models.Index(
+                fields=["target_type", "target_id"], name="kernel_secu_target__54b306_idx"
+            ),
         ),
     ]
