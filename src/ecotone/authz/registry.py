@@ -88,7 +88,7 @@ def can(user: Any, name: str, obj: Any = None) -> bool:
 
 
 def require(user: Any, name: str, obj: Any = None) -> None:
-    """Raise ``NotFound`` if the user may not know ``obj`` exists, ``Forbidden`` if they may not act."""
+    """Pass if allowed; else raise ``NotFound`` if ``obj`` must stay unknown, or ``Forbidden``."""
     if can(user, name, obj):
         return
     hidden_unless = get(name).hidden_unless
