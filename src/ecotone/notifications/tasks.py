@@ -1,0 +1,115 @@
+"""Background tasks of the notifications app (Django's tasks API, run by ``ecotone worker``)."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from ecotone.notifications import emails
+from ecotone.notifications.models import EmailMode, Notification, NotificationPreference
+from ecotone.notifications.scheduler import recurring
+
+logger = logging.getLogger(__name__)
+
+DIGEST_WINDOW = timedelta(days=1)
+# The digest goes out once a day at this time of settings.TIME_ZONE.
+DIGEST_TIME = time(7, 0)
+
+
+@task()
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """E-mail each notification once to its recipient; returns how many were sent.
+
+    Skips those already e-mailed, already read, or whose recipient has left. Each row is claimed
+    (``emailed_at`` set) before sending, so two workers never send the same one twice.
+    """
+    sent = 0
+    rows = Notification.objects.filter(
+        pk__in=notification_ids,
+        emailed_at__isnull=True,
+        read_at__isnull=True,
+        recipient__is_active=True,
+    ).select_related("recipient")
+    for notification in rows:
+        now = timezone.now()
+        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+            emailed_at=now
+        )
+        if not claimed:
+            continue
+        try:
+            emails.send_one(notification)
+        except Exception:
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+            raise
+        sent += 1
+    logger.info("Sent %d notification e-mail(s)", sent)
+    return sent
+
+
+def _wants_digest(preference: NotificationPreference | None, kind: str) -> bool:
+    if preference is None:
+        return True
+    return preference.mode_for(kind) == EmailMode.DAILY_DIGEST
+
+
+@recurring("notifications.daily_digest", daily_at=DIGEST_TIME)
+@task()
+def send_daily_digests() -> int:
+    """E-mail each user who chose the daily digest their unread, not yet digested notifications
+    of the last day, in one message; returns how many digests were sent.
+
+    Idempotent: notifications are claimed (``digest_sent_at``) before the message goes out, so a
+    second run, or a second worker, sends nothing twice.
+    """
+    now = timezone.now()
+    candidates = (
+        Notification.objects.filter(
+            created_at__gte=now - DIGEST_WINDOW,
+            read_at__isnull=True,
+            digest_sent_at__isnull=True,
+            emailed_at__isnull=True,
+            recipient__is_active=True,
+        )
+        .select_related("recipient")
+        .order_by("recipient_id", "created_at", "pk")
+    )
+    by_user: dict[int, list[Notification]] = defaultdict(list)
+    users: dict[int, Any] = {}
+    for notification in candidates:
+        by_user[notification.recipient_id].append(notification)
+        users[notification.recipient_id] = notification.recipient
+    preferences = {
+        p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=list(by_user))
+    }
+    sent = 0
+    for user_id, notifications in by_user.items():
+        wanted = [n.pk for n in notifications if _wants_digest(preferences.get(user_id), n.kind)]
+        if not wanted:
+            continue
+        with transaction.atomic():
+            Notification.objects.filter(pk__in=wanted, digest_sent_at__isnull=True).update(
+                digest_sent_at=now
+            )
+        claimed = list(
+            Notification.objects.filter(pk__in=wanted, digest_sent_at=now).order_by(
+                "created_at", "pk"
+            )
+        )
+        if not claimed:
+            continue
+        try:
+            emails.send_digest(users[user_id], claimed)
+        except Exception:
+            logger.exception("Digest to user %s failed; it will be retried", user_id)
+            Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(digest_sent_at=None)
+            continue
+        sent += 1
+    logger.info("Sent %d daily digest(s)", sent)
+    return sent
