@@ -10,9 +10,11 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from ecotone import authz
 from ecotone.kernel.errors import NotFound
+from ecotone.kernel.models import SecurityEvent
 from ecotone.people.models import Person, Team
 
 
@@ -181,3 +183,105 @@ def org_chart_children(viewer: Any, person: Person) -> list[Person]:
             people(viewer).filter(manager=person, status=Person.Status.ACTIVE)
         ).order_by("display_name")
     )
+
+
+# --- Pickers, home page and audit reads (HTML adapters) ------------------------------------------
+
+PICKER_LIMIT = 20
+
+
+def pick_people(viewer: Any, query: str, *, limit: int = PICKER_LIMIT) -> list[Person]:
+    """Up to ``limit`` active people matching a search, for search-as-you-type pickers."""
+    if not query.strip():
+        return []
+    return list(directory(viewer, query=query)[:limit])
+
+
+def pick_teams(viewer: Any, query: str, *, limit: int = PICKER_LIMIT) -> list[Team]:
+    """Up to ``limit`` teams whose name contains every word of the search."""
+    words = query.split()[:6]
+    if not words:
+        return []
+    queryset = teams(viewer).select_related("parent")
+    for word in words:
+        queryset = queryset.filter(name__icontains=word)
+    return list(queryset.order_by("depth", "name")[:limit])
+
+
+def team_by_id(viewer: Any, pk: int) -> Team:
+    team = teams(viewer).filter(pk=pk).first()
+    if team is None:
+        raise NotFound("No such team.")
+    return team
+
+
+def team_list(viewer: Any) -> list[Team]:
+    """Every team with its lead and member count, in tree order (parents before children)."""
+    return list(with_member_counts(teams(viewer).select_related("lead")).order_by("path"))
+
+
+def top_level_teams(viewer: Any) -> list[Team]:
+    """Teams without a parent, biggest first, with member counts (org size by team)."""
+    return list(
+        with_member_counts(teams(viewer).filter(parent__isnull=True)).order_by(
+            "-member_count",  # type: ignore[misc]
+            "name",
+        )
+    )
+
+
+def teammates(viewer: Any, person: Person, *, limit: int = 12) -> list[Person]:
+    """Active members of the person's own team, the person excluded."""
+    if person.team_id is None:
+        return []
+    return list(
+        people(viewer)
+        .filter(team_id=person.team_id, status=Person.Status.ACTIVE)
+        .exclude(pk=person.pk)
+        .order_by("display_name")[:limit]
+    )
+
+
+@dataclass
+class OrgCounts:
+    people: int
+    teams: int
+    left_this_month: int
+
+
+def org_counts(viewer: Any) -> OrgCounts:
+    """Head count, team count and leavers this month (admins). Two queries."""
+    authz.require(viewer, "people.manage_people")
+    today = timezone.localdate()
+    totals = Person.objects.aggregate(
+        active=Count("pk", filter=Q(status=Person.Status.ACTIVE)),
+        left=Count(
+            "pk",
+            filter=Q(status=Person.Status.LEFT, left_on__gte=today.replace(day=1)),
+        ),
+    )
+    return OrgCounts(
+        people=totals["active"], teams=Team.objects.count(), left_this_month=totals["left"]
+    )
+
+
+def recent_audit_events(viewer: Any) -> QuerySet[SecurityEvent]:
+    """The audit trail, newest first, with the actor (admins only)."""
+    authz.require(viewer, "people.view_audit")
+    return SecurityEvent.objects.select_related("actor").order_by("-occurred_at", "-id")
+
+
+def org_chart_focus(viewer: Any, person: Person) -> dict[int, list[Person]]:
+    """Direct reports of everyone on the path from the top down to ``person``, by manager id.
+
+    One query whatever the depth: the org chart opens at ``person`` with each level expanded.
+    """
+    managers = [*person.chain_ids, person.pk]
+    branches: dict[int, list[Person]] = {pk: [] for pk in managers}
+    reports = with_report_counts(
+        people(viewer).filter(manager_id__in=managers, status=Person.Status.ACTIVE)
+    ).order_by("display_name", "pk")
+    for report in reports:
+        assert report.manager_id is not None
+        branches[report.manager_id].append(report)
+    return branches

@@ -1,0 +1,58 @@
+"""What every people view shares: domain errors as HTTP statuses, htmx-aware rendering."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from ecotone.kernel.errors import Forbidden, NotFound
+
+type View = Callable[..., HttpResponse]
+
+
+def domain_errors(view: View) -> View:
+    """Turn ``NotFound`` into a 404 page and ``Forbidden`` into a 403 page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from None
+        except Forbidden as error:
+            raise PermissionDenied(error.message) from None
+
+    return wrapper
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def render_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    fragment: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The whole page, or only the named partial when htmx asks for a piece of it."""
+    name = f"{template}#{fragment}" if fragment and is_htmx(request) else template
+    response = render(request, name, context, status=status)
+    if fragment:
+        patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def int_param(value: str | None, default: int = 1) -> int:
+    try:
+        return int(value or default)
+    except ValueError:
+        return default
