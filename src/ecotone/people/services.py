@@ -20,12 +20,14 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from ecotone import authz
 from ecotone.kernel import audit
 from ecotone.kernel.errors import DomainError, NotFound
+from ecotone.notifications.services import notify
 from ecotone.people.models import ApiToken, Person, RoleGrant, Team, User, normalize_email
 from ecotone.people.roles import forget
 
@@ -217,6 +219,7 @@ def change_manager(*, actor: Any, person: Person, manager: Person | None) -> Per
     """Change who someone reports to; refuses any change that would make a reporting cycle."""
     authz.require(actor, "people.manage_people", person)
     person = Person.objects.select_for_update().get(pk=person.pk)
+    previous_manager_id = person.manager_id
     _set_manager(person, manager)
     audit.record(
         actor=actor,
@@ -224,7 +227,32 @@ def change_manager(*, actor: Any, person: Person, manager: Person | None) -> Per
         target=person,
         detail={"manager": manager.pk if manager else None},
     )
+    if person.manager_id != previous_manager_id:
+        _notify_manager_change(actor=actor, person=person, manager=manager)
     return person
+
+
+def _notify_manager_change(*, actor: Any, person: Person, manager: Person | None) -> None:
+    profile = reverse("profile", args=[person.pk])
+    notify(
+        recipient=person.user,
+        kind="people.manager_changed",
+        title=f"You now report to {manager.display_name}" if manager else "You have no manager",
+        body="Your place in the org chart changed."
+        if manager
+        else "You no longer report to anyone in the org chart.",
+        url=profile,
+        actor=actor,
+    )
+    if manager is not None:
+        notify(
+            recipient=manager.user,
+            kind="people.report_added",
+            title=f"{person.display_name} now reports to you",
+            body=f"{person.display_name} joined your reports in the org chart.",
+            url=profile,
+            actor=actor,
+        )
 
 
 def _set_manager(person: Person, manager: Person | None) -> None:
@@ -358,6 +386,15 @@ def grant_role(*, actor: Any, person: Person, role: str) -> RoleGrant:
             actor=actor, action="people.role_granted", target=person, detail={"role": role}
         )
         forget(person.user)
+        label = RoleGrant.Role(role).label
+        notify(
+            recipient=person.user,
+            kind="people.role_granted",
+            title=f"You were given the {label} role",
+            body=f"An administrator made you {label}. New pages and actions are open to you.",
+            url=reverse("profile", args=[person.pk]),
+            actor=actor,
+        )
     return grant
 
 
@@ -425,7 +462,7 @@ def revoke_api_token(*, actor: Any, token: ApiToken) -> ApiToken:
 
 def authenticate_token(raw: str) -> User | None:
     """The active user behind a token string, or None. One indexed query."""
-    parts = (raw or "").split("_")
+    parts = (raw or "").split("_", 2)  # the secret part may itself contain "_"
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
     token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
