@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from io import StringIO
+
+from django.core import mail
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from ecotone.notifications.models import RecurringJobRun
+from ecotone.notifications.services import notify, update_preferences
+from tests.factories import UserFactory
+
+
+def test_worker_once_runs_an_enqueued_email_task_from_the_database(transactional_db):
+    user = UserFactory(email="now@example.com")
+    update_preferences(actor=user, email_mode="immediate")
+    notification = notify(recipient=user, kind="tests.ping", title="Ping", url="/somewhere/")
+    assert notification is not None
+    pending = DBTaskResult.objects.get()
+    assert pending.status == "READY"
+    assert pending.task_path == "ecotone.notifications.tasks.send_notification_emails"
+    assert mail.outbox == []
+
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+
+    pending.refresh_from_db()
+    assert pending.status == "SUCCESSFUL"
+    assert [m.to for m in mail.outbox] == [["now@example.com"]]
+    assert mail.outbox[0].subject == "Ping"
+    assert (
+        "http://testserver/somewhere/" in mail.outbox[0].body
+        or "/somewhere/" in mail.outbox[0].body
+    )
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+    assert "ran 2 task(s)" in out.getvalue()  # the e-mail and the first daily digest
+    assert RecurringJobRun.objects.get(name="notifications.daily_digest").runs == 1
