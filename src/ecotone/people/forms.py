@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any
 
 from django import forms
 
@@ -20,7 +21,15 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
             form.add_error(target, message)
 
 
-class ProfileForm(forms.Form):
+class Form(forms.Form):
+    """A form whose labels carry no trailing colon (the design puts labels above fields)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ProfileForm(Form):
     """What everyone may change about themselves."""
 
     display_name = forms.CharField(label="Display name", max_length=150)
@@ -53,19 +62,19 @@ class AdminPersonForm(ProfileForm):
     ]
 
 
-class ChangeManagerForm(forms.Form):
+class ChangeManagerForm(Form):
     """``manager`` is picked with the person picker; empty means "reports to nobody"."""
 
     manager = forms.IntegerField(required=False)
 
 
-class MoveTeamForm(forms.Form):
+class MoveTeamForm(Form):
     """``team`` is picked with the team picker; empty means "no team"."""
 
     team = forms.IntegerField(required=False)
 
 
-class DeactivateForm(forms.Form):
+class DeactivateForm(Form):
     left_on = forms.DateField(
         label="Last day",
         required=False,
@@ -74,11 +83,11 @@ class DeactivateForm(forms.Form):
     )
 
 
-class GrantRoleForm(forms.Form):
+class GrantRoleForm(Form):
     role = forms.ChoiceField(choices=RoleGrant.Role.choices)
 
 
-class TeamForm(forms.Form):
+class TeamForm(Form):
     name = forms.CharField(max_length=120)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(required=False)

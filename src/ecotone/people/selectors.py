@@ -221,9 +221,14 @@ def team_list(viewer: Any) -> list[Team]:
 
 
 def top_level_teams(viewer: Any) -> list[Team]:
-    """Teams without a parent, biggest first, with member counts (org size by team)."""
+    """Org size by team: the top teams, biggest first, with member counts.
+
+    When one team holds the whole company, its sub-teams are the top level that says something.
+    """
+    roots = list(teams(viewer).filter(parent__isnull=True).values_list("pk", flat=True)[:2])
+    level = Q(parent_id=roots[0]) if len(roots) == 1 else Q(parent__isnull=True)
     return list(
-        with_member_counts(teams(viewer).filter(parent__isnull=True)).order_by(
+        with_member_counts(teams(viewer).filter(level).select_related("lead")).order_by(
             "-member_count",  # type: ignore[misc]
             "name",
         )

@@ -54,7 +54,14 @@ def org_chart(request: HttpRequest) -> HttpResponse:
             focus = None
     context: dict[str, Any] = {"focus": focus, "chain": []}
     if focus is None:
-        context["nodes"] = [Node(person=root) for root in roots]
+        nodes = [Node(person=root) for root in roots]
+        if len(nodes) == 1 and nodes[0].person.report_count:  # type: ignore[attr-defined]
+            # One person at the top: open their branch straight away.
+            nodes[0].reports = [
+                Node(person=report)
+                for report in selectors.org_chart_children(viewer, nodes[0].person)
+            ]
+        context["nodes"] = nodes
     else:
         branches = selectors.org_chart_focus(viewer, focus)
         top_id = focus.chain_ids[0] if focus.chain_ids else focus.pk

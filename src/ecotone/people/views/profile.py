@@ -59,8 +59,10 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
     person = selectors.person_for(viewer, pk)
     is_me = person_of(viewer) == person
+    about = selectors.profile(viewer, person)
     context: dict[str, Any] = {
-        "profile": selectors.profile(viewer, person),
+        "profile": about,
+        "indirect_only": about.indirect_report_count - len(about.direct_reports),
         "person": person,
         "is_me": is_me,
         "local_time": _local_time(person),
@@ -70,7 +72,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     if is_me:
         context["form"] = ProfileForm(initial=_profile_initial(person))
     if context["can_grant"]:
-        held = {grant.role for grant in person.role_grants.all()}
+        held = {value for value, label in RoleGrant.Role.choices if label in about.roles}
         context["grantable"] = [
             (value, label) for value, label in RoleGrant.Role.choices if value not in held
         ]
@@ -208,7 +210,7 @@ def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, f"{person} is marked as having left.", extra_tags="undo")
+            messages.success(request, f"{person} is marked as having left.")
             return redirect("profile", pk=person.pk)
     return render(
         request,
