@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves its bundled Swagger UI files, so /api/v1/docs works offline
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "auditlog",
