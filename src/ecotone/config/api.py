@@ -1,18 +1,24 @@
-"""The JSON API at /api/v1/: one NinjaAPI, a router per app, errors as RFC 7807 problem+json."""
+"""The JSON API at /api/v1/: one NinjaAPI, a router per app, errors as RFC 7807 problem+json.
+
+Two ways in, tried in order: a personal API token (``Authorization: Bearer eco_…``) and the
+browser session, which must send the CSRF token on unsafe methods. Every authenticated user is
+rate limited (``ECOTONE_API_RATE``, read at request time so a deployment or a test can change it).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer, SessionAuth
-from ninja.throttling import AuthRateThrottle
+from ninja.throttling import SimpleRateThrottle
 
 from ecotone.kernel.errors import DomainError
-from ecotone.kernel.problems import problem_response
+from ecotone.kernel.problems import PROBLEM_MEDIA_TYPE, problem_response
 from ecotone.people.services import authenticate_token
 
 
@@ -26,17 +32,71 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class CsrfSessionAuth(SessionAuth):
+    """The browser session. Unsafe methods need the CSRF token, as in every Django form.
+
+    Without a session cookie there is nothing to protect, so the request simply is not
+    authenticated by this method (401), rather than refused for a missing CSRF token (403).
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if key is None:
+            return None
+        return super().authenticate(request, key)
+
+
+class ApiRateThrottle(SimpleRateThrottle):
+    """Requests per authenticated user, at the rate ``ECOTONE_API_RATE`` ("600/m") says now."""
+
+    scope = "api"
+
+    def __init__(self) -> None:
+        super().__init__(rate=settings.ECOTONE_API_RATE)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = settings.ECOTONE_API_RATE
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        user_id = getattr(getattr(request, "auth", None), "pk", None)
+        if user_id is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": user_id}
+
+
+class EcotoneApi(NinjaAPI):
+    """NinjaAPI whose schema says that error bodies are ``application/problem+json``."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content")
+                    if int(status) >= 400 and content and "application/json" in content:
+                        content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = EcotoneApi(
     title="Ecotone API",
     version="1",
     urls_namespace="api-v1",
     description=(
         "The Ecotone JSON API. Authenticate with the browser session (and the CSRF token on "
         "writes) or with a personal API token: `Authorization: Bearer eco_…`. Errors are RFC 7807 "
-        "problem+json documents."
+        "problem+json documents. See docs/api.md."
     ),
-    auth=[TokenAuth(), SessionAuth()],
-    throttle=[AuthRateThrottle(settings.ECOTONE_API_RATE)],
+    auth=[TokenAuth(), CsrfSessionAuth()],
+    throttle=[ApiRateThrottle()],
     docs_url="/docs",
 )
 
@@ -79,15 +139,41 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
     )
 
 
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    return problem_response(
+        request,
+        status=429,
+        code="rate_limited",
+        detail="Too many requests; wait a little and try again.",
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(request, status=404, code="not_found", detail="Not found.")
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 403:
+        # The one HttpError of our own auth classes: a session write without the CSRF token.
+        return problem_response(
+            request,
+            status=403,
+            code="csrf_failed",
+            detail="Send the CSRF token (the X-CSRFToken header) with session-authenticated "
+            "writes, or use a personal API token.",
+        )
     return problem_response(request, status=exc.status_code, code="http_error", detail=str(exc))
 
 
 def register_routers() -> None:
+    from ecotone.notifications.rest import router as notifications_router
     from ecotone.people.rest import router as people_router
 
     api.add_router("/", people_router)
+    api.add_router("/", notifications_router)
 
 
 register_routers()

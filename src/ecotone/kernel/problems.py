@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 TITLES = {
     400: "Bad request",
@@ -20,14 +22,17 @@ TITLES = {
 
 
 class Problem(BaseModel):
-    """An RFC 7807 problem document."""
+    """An RFC 7807 problem document, with a stable ``code`` and messages per input field."""
 
-    type: str
-    title: str
-    status: int
-    detail: str
-    code: str
-    errors: dict[str, list[str]] | None = None
+    type: str = Field(description="A URI naming the kind of problem.")
+    title: str = Field(description="A short, human-readable summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong this time, for a human.")
+    code: str = Field(description="A stable, machine-readable code such as `duplicate_email`.")
+    errors: dict[str, list[str]] | None = Field(
+        default=None,
+        description='Messages per input field ("__all__" for the request as a whole).',
+    )
 
 
 def problem_response(
@@ -47,8 +52,8 @@ def problem_response(
     }
     if errors:
         body["errors"] = errors
-    return JsonResponse(body, status=status, content_type="application/problem+json")
+    return JsonResponse(body, status=status, content_type=PROBLEM_MEDIA_TYPE)
 
 
 # The responses every endpoint documents besides its success.
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
