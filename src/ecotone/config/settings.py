@@ -47,6 +47,8 @@ DEBUG = env_bool("ECOTONE_DEBUG")
 ALLOWED_HOSTS = env_list("ECOTONE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("ECOTONE_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("ECOTONE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where the activity IRIs of the Ecotone xAPI profile live (docs/xapi-profile.md).
+ECOTONE_XAPI_BASE = os.environ.get("ECOTONE_XAPI_BASE", f"{SITE_URL}/xapi/activities/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "ecotone.authz",
     "ecotone.people",
     "ecotone.notifications",
+    "ecotone.lrs",
 ]
 
 MIDDLEWARE = [

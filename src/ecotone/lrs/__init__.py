@@ -1,0 +1,1 @@
+"""The built-in xAPI Learning Record Store and the activity ledger. See README.md."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class LrsConfig(AppConfig):
+    name = "ecotone.lrs"
+    label = "lrs"
+    verbose_name = "Learning record store"
+
+    def ready(self) -> None:
+        from ecotone.lrs import policies  # noqa: F401  (registers the permissions)

@@ -1,0 +1,214 @@
+"""Every read of the LRS: statement queries (keyset-paged), documents, clients, mappings."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from django.core import signing
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from ecotone import authz
+from ecotone.kernel.errors import NotFound
+from ecotone.lrs import keys as filter_keys
+from ecotone.lrs.models import (
+    Activity,
+    ActivityMapping,
+    AttachmentContent,
+    Document,
+    LrsClient,
+    Statement,
+    StatementKey,
+)
+from ecotone.lrs.services import DocumentScope
+
+MAX_LIMIT = 500
+_CURSOR_SALT = "ecotone.lrs.more"
+
+
+@dataclass(frozen=True)
+class StatementQuery:
+    """A statements query. ``keys`` are filter keys every result must carry (all of them)."""
+
+    keys: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    limit: int = 0
+    ascending: bool = False
+    after: tuple[str, int] | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def page_size(self) -> int:
+        return MAX_LIMIT if self.limit <= 0 else min(self.limit, MAX_LIMIT)
+
+    def token(self) -> str:
+        """An opaque, signed ``more`` token: the query plus where the page ended."""
+        return signing.dumps(asdict(self), salt=_CURSOR_SALT, compress=True)
+
+    @classmethod
+    def from_token(cls, token: str) -> StatementQuery:
+        data = signing.loads(token, salt=_CURSOR_SALT)
+        after = data.get("after")
+        return cls(
+            keys=tuple(data["keys"]),
+            since=data["since"],
+            until=data["until"],
+            limit=int(data["limit"]),
+            ascending=bool(data["ascending"]),
+            after=(str(after[0]), int(after[1])) if after else None,
+            extra=dict(data.get("extra", {})),
+        )
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    seq: int
+    stored: datetime
+    payload: str
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    rows: list[StatementRow]
+    more: StatementQuery | None
+
+
+def key_for(kind: str, value: str) -> str:
+    return str(filter_keys.filter_key(kind, value))
+
+
+def _window(queryset: QuerySet[Any], query: StatementQuery, seq: str) -> QuerySet[Any]:
+    stored = "stored"
+    if query.since:
+        queryset = queryset.filter(**{f"{stored}__gt": datetime.fromisoformat(query.since)})
+    if query.until:
+        queryset = queryset.filter(**{f"{stored}__lte": datetime.fromisoformat(query.until)})
+    if query.after is not None:
+        moment, last = datetime.fromisoformat(query.after[0]), query.after[1]
+        direction = "gt" if query.ascending else "lt"
+        queryset = queryset.filter(
+            Q(**{f"{stored}__{direction}": moment}) | Q(**{stored: moment, f"{seq}__{direction}": last})
+        )
+    order = [stored, seq] if query.ascending else [f"-{stored}", f"-{seq}"]
+    return queryset.order_by(*order)
+
+
+def find_statements(query: StatementQuery) -> StatementPage:
+    """One page of statements, in ``stored`` order, served by one index range scan."""
+    size = query.page_size
+    if query.keys:
+        driving, *others = query.keys
+        queryset: QuerySet[Any] = StatementKey.objects.filter(key=uuid.UUID(driving))
+        for other in others:
+            queryset = queryset.filter(
+                Exists(
+                    StatementKey.objects.filter(
+                        statement_id=OuterRef("statement_id"), key=uuid.UUID(other)
+                    )
+                )
+            )
+        queryset = _window(queryset, query, seq="statement_id")
+        found = list(queryset.values_list("statement_id", "stored", "statement__payload")[: size + 1])
+    else:
+        queryset = _window(Statement.objects.filter(voided=False), query, seq="seq")
+        found = list(queryset.values_list("seq", "stored", "payload")[: size + 1])
+    rows = [StatementRow(seq, stored, payload) for seq, stored, payload in found[:size]]
+    more = None
+    if len(found) > size:
+        last = rows[-1]
+        more = replace(query, after=(last.stored.isoformat(), last.seq))
+    return StatementPage(rows=rows, more=more)
+
+
+def statement_by_id(statement_id: uuid.UUID, *, voided: bool) -> Statement:
+    """One statement by id: ``voided=True`` finds only voided ones, ``False`` only others."""
+    row = (
+        Statement.objects.filter(statement_id=statement_id, voided=voided)
+        .only("seq", "stored", "payload", "voided")
+        .first()
+    )
+    if row is None:
+        raise NotFound("No such statement.")
+    return row
+
+
+def statement_for_client(statement_id: uuid.UUID, *, voided: bool, authority_key: str | None) -> Statement:
+    row = statement_by_id(statement_id, voided=voided)
+    if authority_key is not None:
+        authority = json.loads(row.payload).get("authority", {})
+        if key_for(filter_keys.AUTHORITY, filter_keys.actor_identity(authority)) != authority_key:
+            raise NotFound("No such statement.")
+    return row
+
+
+def attachment_contents(sha2s: set[str]) -> dict[str, AttachmentContent]:
+    if not sha2s:
+        return {}
+    return {row.sha2: row for row in AttachmentContent.objects.filter(sha2__in=sha2s)}
+
+
+def canonical_activities(iris: set[str]) -> dict[str, dict[str, Any]]:
+    if not iris:
+        return {}
+    wanted = {filter_keys.filter_key(filter_keys.ACTIVITY, iri): iri for iri in iris}
+    return {
+        row.iri: row.definition
+        for row in Activity.objects.filter(key__in=list(wanted)).only("iri", "definition")
+    }
+
+
+def activity(iri: str) -> dict[str, Any]:
+    """The canonical activity object (just its id when no definition was ever sent)."""
+    row = Activity.objects.filter(key=filter_keys.filter_key(filter_keys.ACTIVITY, iri)).first()
+    result: dict[str, Any] = {"objectType": "Activity", "id": iri}
+    if row is not None and row.definition:
+        result["definition"] = row.definition
+    return result
+
+
+# --- Documents -------------------------------------------------------------------------------------
+
+
+def document(scope: DocumentScope, document_id: str) -> Document:
+    found = Document.objects.filter(**scope.filter(), document_id=document_id).first()
+    if found is None:
+        raise NotFound("No such document.")
+    return found
+
+
+def document_ids(scope: DocumentScope, since: datetime | None = None) -> list[str]:
+    documents = Document.objects.filter(**scope.filter())
+    if since is not None:
+        documents = documents.filter(updated__gt=since)
+    return list(documents.order_by("document_id").values_list("document_id", flat=True))
+
+
+# --- Administration --------------------------------------------------------------------------------
+
+
+def clients(viewer: Any) -> QuerySet[LrsClient]:
+    authz.require(viewer, "lrs.manage_clients")
+    return LrsClient.objects.select_related("created_by").order_by("revoked_at", "name", "id")
+
+
+def client_for(viewer: Any, client_id: int) -> LrsClient:
+    found = clients(viewer).filter(pk=client_id).first()
+    if found is None:
+        raise NotFound("No such client.")
+    return found
+
+
+def mappings(viewer: Any) -> QuerySet[ActivityMapping]:
+    authz.require(viewer, "lrs.manage_mappings")
+    return ActivityMapping.objects.order_by("activity_iri")
+
+
+def mapping_for(viewer: Any, mapping_id: int) -> ActivityMapping:
+    found = mappings(viewer).filter(pk=mapping_id).first()
+    if found is None:
+        raise NotFound("No such mapping.")
+    return found

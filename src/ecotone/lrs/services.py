@@ -1,0 +1,753 @@
+"""Every write of the LRS: statements, documents, clients, activity mappings, the ledger."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ecotone import authz
+from ecotone.kernel import audit
+from ecotone.kernel.errors import DomainError
+from ecotone.lrs import keys as filter_keys
+from ecotone.lrs import profile
+from ecotone.lrs.models import (
+    Activity,
+    ActivityMapping,
+    AttachmentContent,
+    Document,
+    LrsClient,
+    Statement,
+    StatementKey,
+)
+from ecotone.lrs.validation import (
+    V1,
+    V2,
+    VOIDED,
+    StatementInvalid,
+    is_iri,
+    parse_timestamp,
+    validate_statement,
+)
+
+MAX_REF_DEPTH = 16
+
+
+class StatementConflict(DomainError):
+    """A statement id already holds a different statement (HTTP 409)."""
+
+    def __init__(self, statement_id: str) -> None:
+        super().__init__(
+            code="statement_conflict",
+            message=f"Statement {statement_id} already exists with different content.",
+            field="id",
+            status=409,
+        )
+
+
+# --- Time ----------------------------------------------------------------------------------------
+
+_clock_lock = threading.Lock()
+_last_stored = datetime.min.replace(tzinfo=UTC)
+
+
+def next_stored() -> datetime:
+    """Now, to the microsecond, strictly after the previous value handed out by this process."""
+    global _last_stored
+    with _clock_lock:
+        now = timezone.now()
+        if now <= _last_stored:
+            now = _last_stored + timedelta(microseconds=1)
+        _last_stored = now
+        return now
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+# --- Statements ----------------------------------------------------------------------------------
+
+
+def system_authority() -> dict[str, Any]:
+    """The authority of statements Ecotone writes itself."""
+    return {
+        "objectType": "Agent",
+        "name": "Ecotone",
+        "account": {"homePage": settings.SITE_URL, "name": "ecotone"},
+    }
+
+
+def _normalise_context(node: dict[str, Any]) -> None:
+    context = node.get("context")
+    if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
+        groups = context["contextActivities"]
+        for name, value in list(groups.items()):
+            if isinstance(value, dict):
+                groups[name] = [value]
+
+
+def _comparable(statement: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a statement that make two statements 'the same' (spec: Statement Comparison)."""
+    result = {
+        key: value
+        for key, value in statement.items()
+        if key not in ("authority", "stored", "version", "timestamp")
+    }
+    if "timestamp" in statement:
+        result["timestamp"] = parse_timestamp(statement["timestamp"]).astimezone(UTC)
+    _normalise_context(result)
+    if isinstance(result.get("object"), dict) and result["object"].get("objectType") == (
+        "SubStatement"
+    ):
+        inner = dict(result["object"])
+        _normalise_context(inner)
+        if "timestamp" in inner:
+            inner["timestamp"] = parse_timestamp(inner["timestamp"]).astimezone(UTC)
+        result["object"] = inner
+    return result
+
+
+def same_statement(
+    first: dict[str, Any], second: dict[str, Any], *, timestamps: bool = True
+) -> bool:
+    """Whether two statements are the same, ignoring what the LRS sets (and ``timestamp`` when
+    the newer one had none: the LRS filled it in)."""
+    left, right = _comparable(first), _comparable(second)
+    if not timestamps:
+        left.pop("timestamp", None)
+        right.pop("timestamp", None)
+    return left == right
+
+
+@dataclass
+class _Prepared:
+    data: dict[str, Any]
+    statement_id: uuid.UUID
+    payload: str
+    target: uuid.UUID | None
+    is_voiding: bool
+    timed: bool
+
+
+def _prepare(
+    statement: dict[str, Any], *, version: str, stored: datetime, authority: dict[str, Any]
+) -> dict[str, Any]:
+    data = dict(statement)
+    data["id"] = str(data["id"]).lower() if "id" in data else str(uuid.uuid4())
+    data["stored"] = format_time(stored)
+    if "timestamp" not in data:
+        data["timestamp"] = data["stored"]
+    elif version == V2:
+        data["timestamp"] = format_time(parse_timestamp(data["timestamp"]))
+    data["authority"] = authority
+    data.setdefault("version", "1.0.0" if version == V1 else "2.0.0")
+    _normalise_context(data)
+    if isinstance(data["object"], dict) and data["object"].get("objectType") == "SubStatement":
+        data["object"] = dict(data["object"])
+        _normalise_context(data["object"])
+    return data
+
+
+def store_statements(
+    *,
+    statements: Sequence[dict[str, Any]],
+    version: str = V2,
+    client: LrsClient | None = None,
+    attachments: Mapping[str, tuple[str, bytes]] | None = None,
+    validated: bool = False,
+) -> list[str]:
+    """Validate and store statements atomically: all of them, or none. Returns their ids.
+
+    An id already stored with an equivalent statement is a no-op; with a different one the whole
+    batch fails with ``StatementConflict``. Voiding statements void their targets. Safe against
+    concurrent writers of the same ids (the unique index decides; the loser re-checks).
+    """
+    for index, statement in enumerate(statements):
+        if not validated:
+            prefix = f"[{index}]." if len(statements) > 1 else ""
+            validate_statement(statement, version=version, prefix=prefix)
+    try:
+        with transaction.atomic():
+            return _store(statements, version, client, attachments or {})
+    except IntegrityError:
+        # Another writer stored one of these ids between our check and our insert: the check
+        # now sees it, and answers no-op or conflict.
+        with transaction.atomic():
+            return _store(statements, version, client, attachments or {})
+
+
+def _store(
+    statements: Sequence[dict[str, Any]],
+    version: str,
+    client: LrsClient | None,
+    attachments: Mapping[str, tuple[str, bytes]],
+) -> list[str]:
+    stored = next_stored()
+    authority = client.authority if client is not None else system_authority()
+    prepared: dict[uuid.UUID, _Prepared] = {}
+    ids: list[str] = []
+    for statement in statements:
+        data = _prepare(statement, version=version, stored=stored, authority=authority)
+        statement_id = uuid.UUID(data["id"])
+        ids.append(data["id"])
+        if statement_id in prepared:
+            if not same_statement(prepared[statement_id].data, data, timestamps="timestamp" in statement):
+                raise StatementInvalid(f"statement id {data['id']} appears twice, differently")
+            continue
+        target = data["object"] if data["object"].get("objectType") == "StatementRef" else None
+        prepared[statement_id] = _Prepared(
+            data=data,
+            statement_id=statement_id,
+            payload="",
+            target=uuid.UUID(target["id"]) if target else None,
+            is_voiding=data["verb"]["id"] == VOIDED,
+            timed="timestamp" in statement,
+        )
+    existing = {
+        row.statement_id: row
+        for row in Statement.objects.filter(statement_id__in=list(prepared)).only(
+            "statement_id", "payload"
+        )
+    }
+    for statement_id, row in existing.items():
+        item = prepared[statement_id]
+        if not same_statement(json.loads(row.payload), item.data, timestamps=item.timed):
+            raise StatementConflict(str(statement_id))
+        del prepared[statement_id]
+    if not prepared:
+        return ids
+    _check_attachments(prepared.values(), attachments)
+    targets = _load_targets(prepared)
+    for item in prepared.values():
+        if item.is_voiding and item.target is not None:
+            target = targets.get(item.target)
+            if target is not None and target.is_voiding:
+                raise StatementInvalid("a voiding statement cannot be voided", "object.id")
+        item.payload = json.dumps(item.data, separators=(",", ":"), ensure_ascii=False)
+    rows = [
+        Statement(
+            statement_id=item.statement_id,
+            stored=stored,
+            timestamp=parse_timestamp(item.data["timestamp"]),
+            verb_id=item.data["verb"]["id"][:2048],
+            actor_key=filter_keys.filter_key("actor", filter_keys.actor_identity(item.data["actor"])),
+            ref_target=item.target,
+            is_voiding=item.is_voiding,
+            version=str(item.data["version"])[:16],
+            client=client,
+            payload=item.payload,
+            has_attachments=bool(item.data.get("attachments")),
+        )
+        for item in prepared.values()
+    ]
+    Statement.objects.bulk_create(rows)
+    by_id = {row.statement_id: row for row in rows}
+    _void_targets(prepared.values(), by_id)
+    key_rows: list[StatementKey] = []
+    for item in prepared.values():
+        row = by_id[item.statement_id]
+        if row.voided:
+            continue
+        own = filter_keys.statement_keys(item.data)
+        own |= _inherited(item.target, prepared, targets)
+        key_rows.extend(StatementKey(statement=row, key=key, stored=stored) for key in own)
+    StatementKey.objects.bulk_create(key_rows)
+    _adopt_referrers(by_id, prepared)
+    _update_activities(item.data for item in prepared.values())
+    if attachments:
+        AttachmentContent.objects.bulk_create(
+            [
+                AttachmentContent(sha2=sha2, content_type=content_type, content=content)
+                for sha2, (content_type, content) in attachments.items()
+            ],
+            ignore_conflicts=True,
+        )
+    return ids
+
+
+def _check_attachments(
+    prepared: Iterable[_Prepared], attachments: Mapping[str, tuple[str, bytes]]
+) -> None:
+    """Every attachment without a fileUrl has its part; every part belongs to an attachment."""
+    declared: set[str] = set()
+    for item in prepared:
+        for index, attachment in enumerate(item.data.get("attachments", []) or []):
+            declared.add(attachment["sha2"])
+            if "fileUrl" not in attachment and attachment["sha2"] not in attachments:
+                raise StatementInvalid(
+                    "has no fileUrl and no matching part in the request",
+                    f"attachments[{index}].sha2",
+                )
+    stray = set(attachments) - declared
+    if stray:
+        raise StatementInvalid("an attachment part matches no attachment of the statements")
+
+
+@dataclass
+class _Target:
+    statement_id: uuid.UUID
+    is_voiding: bool
+    data: dict[str, Any]
+    ref_target: uuid.UUID | None
+
+
+def _load_targets(prepared: Mapping[uuid.UUID, _Prepared]) -> dict[uuid.UUID, _Target]:
+    """The statements referenced by the batch, down their StatementRef chains."""
+    found: dict[uuid.UUID, _Target] = {
+        item.statement_id: _Target(item.statement_id, item.is_voiding, item.data, item.target)
+        for item in prepared.values()
+    }
+    wanted = {item.target for item in prepared.values() if item.target is not None}
+    for _ in range(MAX_REF_DEPTH):
+        wanted -= set(found)
+        if not wanted:
+            break
+        rows = Statement.objects.filter(statement_id__in=wanted).only(
+            "statement_id", "is_voiding", "payload", "ref_target"
+        )
+        loaded = [
+            _Target(row.statement_id, row.is_voiding, json.loads(row.payload), row.ref_target)
+            for row in rows
+        ]
+        if not loaded:
+            break
+        for target in loaded:
+            found[target.statement_id] = target
+        wanted = {target.ref_target for target in loaded if target.ref_target is not None}
+    return found
+
+
+def _inherited(
+    target_id: uuid.UUID | None,
+    prepared: Mapping[uuid.UUID, _Prepared],
+    targets: Mapping[uuid.UUID, _Target],
+) -> set[uuid.UUID]:
+    inherited: set[uuid.UUID] = set()
+    seen: set[uuid.UUID] = set()
+    while target_id is not None and target_id not in seen and len(seen) < MAX_REF_DEPTH:
+        seen.add(target_id)
+        target = targets.get(target_id)
+        if target is None:
+            break
+        inherited |= filter_keys.inheritable_keys(target.data)
+        target_id = target.ref_target
+    return inherited
+
+
+def _void_targets(prepared: Iterable[_Prepared], by_id: Mapping[uuid.UUID, Statement]) -> None:
+    for item in prepared:
+        if not item.is_voiding or item.target is None:
+            continue
+        voided = Statement.objects.filter(
+            statement_id=item.target, is_voiding=False, voided=False
+        ).update(voided=True, voided_by=item.statement_id)
+        if voided:
+            StatementKey.objects.filter(
+                statement__in=Statement.objects.filter(statement_id=item.target).values("seq")
+            ).delete()
+        if item.target in by_id and not by_id[item.target].is_voiding:
+            by_id[item.target].voided = True
+
+
+def _adopt_referrers(
+    by_id: Mapping[uuid.UUID, Statement], prepared: Mapping[uuid.UUID, _Prepared]
+) -> None:
+    """Statements stored earlier that target the new ones: void, or inherit their keys."""
+    referrers = list(
+        Statement.objects.filter(ref_target__in=list(by_id))
+        .exclude(seq__in=[row.seq for row in by_id.values()])
+        .only("seq", "statement_id", "ref_target", "is_voiding", "voided", "stored")
+    )
+    for referrer in referrers:
+        assert referrer.ref_target is not None
+        target = by_id[referrer.ref_target]
+        if referrer.is_voiding and not target.is_voiding and not target.voided:
+            Statement.objects.filter(seq=target.seq).update(
+                voided=True, voided_by=referrer.statement_id
+            )
+            StatementKey.objects.filter(statement_id=target.seq).delete()
+            target.voided = True
+    keys_of = {
+        statement_id: filter_keys.inheritable_keys(item.data)
+        for statement_id, item in prepared.items()
+    }
+    frontier = [(r, keys_of[r.ref_target]) for r in referrers if r.ref_target in keys_of]
+    for _ in range(MAX_REF_DEPTH):
+        if not frontier:
+            break
+        rows = [
+            StatementKey(statement_id=referrer.seq, key=key, stored=referrer.stored)
+            for referrer, inherited in frontier
+            if not referrer.voided
+            for key in inherited
+        ]
+        StatementKey.objects.bulk_create(rows, ignore_conflicts=True)
+        parents = {referrer.statement_id: inherited for referrer, inherited in frontier}
+        frontier = [
+            (row, parents[row.ref_target])
+            for row in Statement.objects.filter(ref_target__in=list(parents)).only(
+                "seq", "statement_id", "ref_target", "voided", "stored"
+            )
+            if row.ref_target is not None
+        ]
+
+
+def _activity_definitions(data: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
+    nodes = [data]
+    if data["object"].get("objectType") == "SubStatement":
+        nodes.append(data["object"])
+    for node in nodes:
+        target = node["object"]
+        if target.get("objectType", "Activity") == "Activity" and "definition" in target:
+            yield target["id"], target["definition"]
+        groups = (node.get("context") or {}).get("contextActivities") or {}
+        for activities in groups.values():
+            for activity in activities:
+                if "definition" in activity:
+                    yield activity["id"], activity["definition"]
+
+
+def merge_definition(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The canonical definition: later values win; language maps merge per language."""
+    merged = dict(old)
+    for key, value in new.items():
+        if key in ("name", "description", "extensions") and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _update_activities(statements: Iterable[dict[str, Any]]) -> None:
+    definitions: dict[uuid.UUID, tuple[str, dict[str, Any]]] = {}
+    for data in statements:
+        for iri, definition in _activity_definitions(data):
+            key = filter_keys.filter_key(filter_keys.ACTIVITY, iri)
+            previous = definitions.get(key, (iri, {}))[1]
+            definitions[key] = (iri, merge_definition(previous, definition))
+    if not definitions:
+        return
+    now = timezone.now()
+    existing = {row.key: row for row in Activity.objects.filter(key__in=list(definitions))}
+    changed: list[Activity] = []
+    for key, (iri, definition) in definitions.items():
+        row = existing.get(key)
+        if row is None:
+            continue
+        merged = merge_definition(row.definition, definition)
+        if merged != row.definition:
+            row.definition, row.updated = merged, now
+            changed.append(row)
+    Activity.objects.bulk_create(
+        [
+            Activity(key=key, iri=iri, definition=definition, updated=now)
+            for key, (iri, definition) in definitions.items()
+            if key not in existing
+        ],
+        ignore_conflicts=True,
+    )
+    if changed:
+        Activity.objects.bulk_update(changed, ["definition", "updated"])
+
+
+# --- Documents -----------------------------------------------------------------------------------
+
+
+class PreconditionFailed(DomainError):
+    def __init__(self, message: str) -> None:
+        super().__init__(code="precondition_failed", message=message, status=412)
+
+
+class PreconditionRequired(DomainError):
+    def __init__(self, message: str) -> None:
+        super().__init__(code="precondition_required", message=message, status=409)
+
+
+@dataclass(frozen=True)
+class DocumentScope:
+    """Where a document lives: its kind, activity, agent and registration (as keys)."""
+
+    kind: str
+    activity_key: uuid.UUID | None = None
+    agent_key: uuid.UUID | None = None
+    registration: uuid.UUID | None = None
+
+    def filter(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "activity_key": self.activity_key,
+            "agent_key": self.agent_key,
+            "registration": self.registration,
+        }
+
+
+def etag_of(content: bytes) -> str:
+    return hashlib.sha1(content, usedforsecurity=False).hexdigest()
+
+
+def _check_preconditions(
+    current: Document | None,
+    *,
+    if_match: str | None,
+    if_none_match: str | None,
+    required: bool,
+) -> None:
+    if if_match is not None:
+        tags = {tag.strip().strip('"') for tag in if_match.split(",")}
+        if current is None or ("*" not in tags and current.etag not in tags):
+            raise PreconditionFailed("If-Match does not match the current document.")
+    if if_none_match is not None:
+        tags = {tag.strip().strip('"') for tag in if_none_match.split(",")}
+        if current is not None and ("*" in tags or current.etag in tags):
+            raise PreconditionFailed("If-None-Match: the document exists.")
+    if required and current is not None and if_match is None and if_none_match is None:
+        raise PreconditionRequired(
+            "The document exists: send If-Match with its ETag (or If-None-Match: *)."
+        )
+
+
+def _json_object(content: bytes, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        value = None
+    if not isinstance(value, dict):
+        raise StatementInvalid(f"{what} must be a JSON object to be merged")
+    return value
+
+
+def save_document(
+    *,
+    scope: DocumentScope,
+    document_id: str,
+    content: bytes,
+    content_type: str,
+    merge: bool,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+    precondition_required: bool = False,
+) -> Document:
+    """PUT (replace) or POST (merge JSON objects) a document, honouring ETag preconditions."""
+    with transaction.atomic():
+        current = (
+            Document.objects.select_for_update()
+            .filter(**scope.filter(), document_id=document_id)
+            .first()
+        )
+        _check_preconditions(
+            current,
+            if_match=if_match,
+            if_none_match=if_none_match,
+            required=precondition_required and not merge,
+        )
+        if merge:
+            incoming = _json_object(content, "the posted document")
+            if current is not None:
+                if not current.content_type.startswith("application/json"):
+                    raise StatementInvalid("the stored document is not JSON and cannot be merged")
+                merged = {**_json_object(bytes(current.content), "the stored document"), **incoming}
+                content = json.dumps(merged, separators=(",", ":")).encode()
+            content_type = "application/json"
+        now = timezone.now()
+        if current is None:
+            return Document.objects.create(
+                **scope.filter(),
+                document_id=document_id,
+                content=content,
+                content_type=content_type or "application/octet-stream",
+                etag=etag_of(content),
+                updated=now,
+            )
+        current.content = content
+        current.content_type = content_type or "application/octet-stream"
+        current.etag = etag_of(content)
+        current.updated = now
+        current.save(update_fields=["content", "content_type", "etag", "updated"])
+        return current
+
+
+def delete_documents(
+    *, scope: DocumentScope, document_id: str | None, if_match: str | None = None
+) -> int:
+    """Delete one document, or (state only) every document of the scope when no id is given."""
+    with transaction.atomic():
+        documents = Document.objects.filter(**scope.filter())
+        if document_id is not None:
+            current = documents.select_for_update().filter(document_id=document_id).first()
+            if if_match is not None:
+                _check_preconditions(current, if_match=if_match, if_none_match=None, required=False)
+            documents = documents.filter(document_id=document_id)
+        deleted, _ = documents.delete()
+        return deleted
+
+
+# --- Clients -------------------------------------------------------------------------------------
+
+
+def secret_digest(secret: str) -> str:
+    """HMAC-SHA256 of a client secret, keyed with the server's secret key."""
+    return hmac.new(settings.SECRET_KEY.encode(), secret.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedClient:
+    client: LrsClient
+    secret: str
+
+
+ALL_SCOPES = [choice.value for choice in LrsClient.Scope]
+
+
+def create_client(
+    *,
+    actor: Any,
+    name: str,
+    scopes: Sequence[str],
+    authority_email: str | None = None,
+) -> IssuedClient:
+    """Issue LRS credentials. The secret is returned once and never stored."""
+    authz.require(actor, "lrs.manage_clients")
+    name = name.strip()
+    if not name:
+        raise DomainError("required", "Give the client a name.", field="name")
+    unknown = [scope for scope in scopes if scope not in ALL_SCOPES]
+    if unknown or not scopes:
+        raise DomainError(
+            "invalid_scopes", f"Choose scopes among: {', '.join(ALL_SCOPES)}.", field="scopes"
+        )
+    key = "lrs_" + secrets.token_hex(12)
+    secret = secrets.token_urlsafe(32)
+    if authority_email:
+        authority: dict[str, Any] = {
+            "objectType": "Agent",
+            "name": name,
+            "mbox": f"mailto:{authority_email.strip()}",
+        }
+        if not is_iri(authority["mbox"]) or "@" not in authority_email:
+            raise DomainError("invalid_email", "Enter an e-mail address.", field="authority_email")
+    else:
+        authority = {
+            "objectType": "Agent",
+            "name": name,
+            "account": {"homePage": settings.SITE_URL, "name": key},
+        }
+    with transaction.atomic():
+        client = LrsClient.objects.create(
+            name=name,
+            key=key,
+            secret_digest=secret_digest(secret),
+            scopes=sorted(set(scopes)),
+            authority=authority,
+            created_by=actor,
+        )
+        audit.record(
+            actor=actor, action="lrs.client_created", target=client, detail={"scopes": scopes}
+        )
+    return IssuedClient(client=client, secret=secret)
+
+
+def revoke_client(*, actor: Any, client: LrsClient) -> LrsClient:
+    authz.require(actor, "lrs.manage_clients")
+    if client.revoked_at is not None:
+        return client
+    with transaction.atomic():
+        client.revoked_at = timezone.now()
+        client.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="lrs.client_revoked", target=client)
+    return client
+
+
+def authenticate_client(key: str, secret: str) -> LrsClient | None:
+    """The active client with these credentials, or None. One indexed query, one HMAC."""
+    client = LrsClient.objects.filter(key=key, revoked_at__isnull=True).first()
+    if client is None or not hmac.compare_digest(client.secret_digest, secret_digest(secret)):
+        return None
+    return client
+
+
+# --- Activity mappings (inbound evidence) --------------------------------------------------------
+
+
+def map_activity(
+    *, actor: Any, activity_iri: str, skill_refs: Sequence[str], label: str = ""
+) -> ActivityMapping:
+    """Declare an external activity as evidence of skills (replaces an existing mapping)."""
+    authz.require(actor, "lrs.manage_mappings")
+    activity_iri = activity_iri.strip()
+    if not is_iri(activity_iri):
+        raise DomainError("invalid_iri", "Enter an absolute IRI.", field="activity_iri")
+    refs = [ref.strip() for ref in skill_refs if ref.strip()]
+    if not refs:
+        raise DomainError("required", "Name at least one skill.", field="skill_refs")
+    with transaction.atomic():
+        mapping, _ = ActivityMapping.objects.update_or_create(
+            activity_key=filter_keys.filter_key(filter_keys.ACTIVITY, activity_iri),
+            defaults={
+                "activity_iri": activity_iri,
+                "skill_refs": refs,
+                "label": label.strip()[:200],
+                "created_by": actor,
+            },
+        )
+        audit.record(actor=actor, action="lrs.activity_mapped", target=mapping)
+    return mapping
+
+
+def unmap_activity(*, actor: Any, mapping: ActivityMapping) -> None:
+    authz.require(actor, "lrs.manage_mappings")
+    with transaction.atomic():
+        audit.record(actor=actor, action="lrs.activity_unmapped", target=mapping)
+        mapping.delete()
+
+
+# --- The activity ledger -------------------------------------------------------------------------
+
+
+def record_learning_event(
+    *,
+    actor: Any,
+    verb: str,
+    activity: str,
+    activity_type: str | None = None,
+    name: str | None = None,
+    result: Mapping[str, Any] | None = None,
+    parent: str | None = None,
+    registration: uuid.UUID | None = None,
+    extensions: Mapping[str, Any] | None = None,
+    timestamp: datetime | None = None,
+    statement_id: uuid.UUID | None = None,
+) -> str:
+    """Write one learning event of the product to the ledger, in the caller's transaction.
+
+    ``actor`` is the learner (a ``User``); ``verb`` a key of ``profile.VERBS`` or a verb IRI;
+    ``activity`` a path under ``ECOTONE_XAPI_BASE`` (``"courses/12"``) or an absolute IRI;
+    ``activity_type`` a key of ``profile.ACTIVITY_TYPES`` or an IRI. See docs/xapi-profile.md.
+    Returns the statement id. Re-recording the same ``statement_id`` is a no-op.
+    """
+    statement = profile.build_statement(
+        actor=actor,
+        verb=verb,
+        activity=activity,
+        activity_type=activity_type,
+        name=name,
+        result=result,
+        parent=parent,
+        registration=registration,
+        extensions=extensions,
+        timestamp=timestamp,
+        statement_id=statement_id,
+    )
+    with transaction.atomic():
+        return store_statements(statements=[statement], version=V2)[0]
