@@ -1,0 +1,79 @@
+"""Export the org in the import format, so that an export imports back with no change."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import tablib
+
+from ecotone import authz
+from ecotone.kernel import audit
+from ecotone.kernel.errors import DomainError
+from ecotone.people.models import Person, RoleGrant, Team
+from ecotone.people.orgfile.columns import COLUMNS, protect_cell
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def team_paths() -> dict[int, str]:
+    """Every team's path of names from the root ("Acme/Engineering/Platform"). One query."""
+    teams = {team.pk: team for team in Team.objects.order_by().only("pk", "name", "path")}
+    paths: dict[int, str] = {}
+    for pk, team in teams.items():
+        ids = [int(part) for part in team.path.strip("/").split("/") if part]
+        if not ids or any(i not in teams for i in ids):
+            ids = [pk]
+        paths[pk] = "/".join(teams[i].name for i in ids)
+    return paths
+
+
+def org_rows() -> Iterator[list[str]]:
+    """One list of cells per person, in the order of ``COLUMNS``: four queries in all."""
+    paths = team_paths()
+    roles: dict[int, list[str]] = defaultdict(list)
+    for person_id, role in RoleGrant.objects.order_by("role").values_list("person_id", "role"):
+        roles[person_id].append(role)
+    people = Person.objects.select_related("user", "manager__user").order_by(
+        "manager_path", "display_name", "pk"
+    )
+    for person in people.iterator(chunk_size=2000):
+        manager = person.manager
+        yield [
+            person.employee_id or "",
+            person.user.email,
+            person.display_name,
+            person.title,
+            paths.get(person.team_id, "") if person.team_id else "",
+            manager.user.email if manager else "",
+            (manager.employee_id or "") if manager else "",
+            person.location,
+            person.time_zone,
+            person.start_date.isoformat() if person.start_date else "",
+            person.status,
+            ",".join(roles.get(person.pk, [])),
+        ]
+
+
+def export_org(*, actor: Any, file_format: str) -> bytes:
+    """The whole org as a CSV (UTF-8) or XLSX file. Admins and L&D may export."""
+    authz.require(actor, "people.export_org")
+    if file_format not in FORMATS:
+        raise DomainError("unknown_format", "Export as csv or xlsx.", field="format", status=422)
+    dataset = tablib.Dataset(headers=list(COLUMNS), title="People")
+    count = 0
+    for cells in org_rows():
+        dataset.append([protect_cell(cell) for cell in cells])
+        count += 1
+    audit.record(
+        actor=actor, action="people.org_exported", detail={"format": file_format, "rows": count}
+    )
+    if file_format == "csv":
+        text: str = dataset.export("csv")
+        return text.encode("utf-8")
+    data: bytes = dataset.export("xlsx")
+    return data
