@@ -50,14 +50,9 @@ def time_zone_of(user: Any) -> tzinfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-def _entries(notifications: Sequence[Notification], zone: tzinfo) -> list[dict[str, Any]]:
+def _entries(notifications: Sequence[Notification]) -> list[dict[str, Any]]:
     return [
-        {
-            "title": n.title,
-            "body": n.body,
-            "link": absolute(n.url),
-            "when": timezone.localtime(n.created_at, zone),
-        }
+        {"title": n.title, "body": n.body, "link": absolute(n.url), "when": n.created_at}
         for n in notifications
     ]
 
@@ -70,26 +65,23 @@ def _send(user: Any, subject: str, template: str, context: dict[str, Any]) -> No
         "inbox_link": absolute(reverse("notifications:inbox")),
         "preferences_link": absolute(reverse("notifications:preferences")),
     }
+    with timezone.override(time_zone_of(user)):
+        text = render_to_string(f"notifications/email/{template}.txt", context)
+        html = render_to_string(f"notifications/email/{template}.html", context)
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"notifications/email/{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]
     )
-    message.attach_alternative(
-        render_to_string(f"notifications/email/{template}.html", context), "text/html"
-    )
+    message.attach_alternative(html, "text/html")
     message.send()
 
 
 def send_one(notification: Notification) -> None:
     """E-mail one notification to its recipient."""
-    user = notification.recipient
     _send(
-        user,
+        notification.recipient,
         notification.title,
         "notification",
-        {"entry": _entries([notification], time_zone_of(user))[0]},
+        {"entry": _entries([notification])[0]},
     )
 
 
@@ -101,5 +93,5 @@ def send_digest(user: Any, notifications: Sequence[Notification]) -> None:
         user,
         subject,
         "digest",
-        {"entries": _entries(notifications, time_zone_of(user)), "count": count},
+        {"entries": _entries(notifications), "count": count},
     )

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import time, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
 from django.tasks import task
 from django.utils import timezone
 
@@ -53,6 +53,15 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     return sent
 
 
+def _recipient_relations() -> list[str]:
+    """``recipient``, and the person behind it when there is one (for name and time zone)."""
+    relations = ["recipient"]
+    user_fields = {field.name for field in get_user_model()._meta.get_fields()}
+    if "person" in user_fields:
+        relations.append("recipient__person")
+    return relations
+
+
 def _wants_digest(preference: NotificationPreference | None, kind: str) -> bool:
     if preference is None:
         return True
@@ -77,7 +86,7 @@ def send_daily_digests() -> int:
             emailed_at__isnull=True,
             recipient__is_active=True,
         )
-        .select_related("recipient")
+        .select_related(*_recipient_relations())
         .order_by("recipient_id", "created_at", "pk")
     )
     by_user: dict[int, list[Notification]] = defaultdict(list)
@@ -93,10 +102,9 @@ def send_daily_digests() -> int:
         wanted = [n.pk for n in notifications if _wants_digest(preferences.get(user_id), n.kind)]
         if not wanted:
             continue
-        with transaction.atomic():
-            Notification.objects.filter(pk__in=wanted, digest_sent_at__isnull=True).update(
-                digest_sent_at=now
-            )
+        Notification.objects.filter(pk__in=wanted, digest_sent_at__isnull=True).update(
+            digest_sent_at=now
+        )
         claimed = list(
             Notification.objects.filter(pk__in=wanted, digest_sent_at=now).order_by(
                 "created_at", "pk"
