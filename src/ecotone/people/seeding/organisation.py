@@ -910,7 +910,15 @@ def _write_logins(context: SeedContext) -> None:
         password = DEMO_PASSWORD if person.created else None
         if password is not None:
             User.objects.filter(pk=_id(person.user_id)).update(password=make_password(password))
-        context.logins.append(DemoLogin(role=role, person=person, password=password))
+        context.logins.append(
+            DemoLogin(
+                role=role,
+                email=person.email,
+                display_name=person.display_name,
+                title=person.title,
+                password=password,
+            )
+        )
 
 
 @register_step("write", label="Writing the org chart", order=140)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from ecotone.kernel import audit
 from ecotone.kernel.errors import DomainError
+from ecotone.kernel.models import SecurityEvent
 from ecotone.people.models import Person, Team
 from ecotone.people.seeding.names import Place
 
@@ -109,12 +110,10 @@ class DemoLogin:
     """One printed log-in. ``password`` is None when the account already existed (left alone)."""
 
     role: str
-    person: PersonPlan
+    email: str
+    display_name: str
+    title: str
     password: str | None
-
-    @property
-    def email(self) -> str:
-        return self.person.email
 
 
 @dataclass(eq=False)
@@ -169,6 +168,34 @@ def steps() -> list[SeedStep]:
 def database_is_empty() -> bool:
     """True when there are no people and no teams yet (a fresh install)."""
     return not Person.objects.exists() and not Team.objects.exists()
+
+
+def last_seeded_logins() -> list[DemoLogin]:
+    """The log-ins the last seed printed, as they are now (for ``ecotone demo`` on restart).
+
+    Their password is the demo one, unless someone changed it since: it is not shown again.
+    """
+    event = SecurityEvent.objects.filter(action=SEEDED_ACTION).order_by("-id").first()
+    if event is None:
+        return []
+    emails: dict[str, str] = event.detail.get("logins", {})
+    people = {
+        person.user.email: person
+        for person in Person.objects.select_related("user").filter(
+            user__email__in=emails.values(), status=Person.Status.ACTIVE
+        )
+    }
+    return [
+        DemoLogin(
+            role=role,
+            email=email,
+            display_name=people[email].display_name,
+            title=people[email].title,
+            password=None,
+        )
+        for role, email in emails.items()
+        if email in people
+    ]
 
 
 def seed_company(
