@@ -44,12 +44,26 @@ class Xapi:
     def head(self, path: str, params: dict[str, Any] | None = None, **headers: Any):
         return self.http.head(f"/xapi/{path}", params or {}, headers=self.headers(**headers))
 
-    def post(self, path: str, body: Any, params: str = "", content_type="application/json", **headers: Any):
+    def post(
+        self,
+        path: str,
+        body: Any,
+        params: str = "",
+        content_type="application/json",
+        **headers: Any,
+    ):
         data = body if isinstance(body, bytes | str) else json.dumps(body)
         url = f"/xapi/{path}" + (f"?{params}" if params else "")
         return self.http.post(url, data, content_type=content_type, headers=self.headers(**headers))
 
-    def put(self, path: str, body: Any, params: str = "", content_type="application/json", **headers: Any):
+    def put(
+        self,
+        path: str,
+        body: Any,
+        params: str = "",
+        content_type="application/json",
+        **headers: Any,
+    ):
         data = body if isinstance(body, bytes | str) else json.dumps(body)
         url = f"/xapi/{path}" + (f"?{params}" if params else "")
         return self.http.put(url, data, content_type=content_type, headers=self.headers(**headers))
@@ -83,7 +97,10 @@ def statement(**overrides: Any) -> dict[str, Any]:
     """A valid statement; keyword arguments replace top-level properties."""
     base: dict[str, Any] = {
         "actor": {"objectType": "Agent", "name": "Leo", "mbox": "mailto:leo@example.com"},
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}},
+        "verb": {
+            "id": "http://adlnet.gov/expapi/verbs/completed",
+            "display": {"en-US": "completed"},
+        },
         "object": {
             "objectType": "Activity",
             "id": "http://example.com/courses/xapi-101",

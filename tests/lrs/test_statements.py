@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 import uuid
 
 import pytest
@@ -15,7 +14,7 @@ VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 ATTENDED = "http://adlnet.gov/expapi/verbs/attended"
 
 
-# --- Writing -----------------------------------------------------------------------------------
+# --- Writing --------------------------------------------------------------------------------------
 
 
 def test_post_one_statement_returns_its_id_and_sets_lrs_properties(xapi):
@@ -166,7 +165,10 @@ def test_duplicate_ids_in_one_batch(xapi):
             },
             "object.definition",
         ),
-        ({"object": {"id": "http://x.y/q", "definition": {"choices": [{"id": "a"}]}}}, "definition"),
+        (
+            {"object": {"id": "http://x.y/q", "definition": {"choices": [{"id": "a"}]}}},
+            "definition",
+        ),
         (
             {
                 "object": {"objectType": "Agent", "mbox": "mailto:a@b.c"},
@@ -177,7 +179,12 @@ def test_duplicate_ids_in_one_batch(xapi):
         (
             {
                 "attachments": [
-                    {"usageType": "http://x.y/u", "contentType": "text/plain", "length": 1, "sha2": "ab"}
+                    {
+                        "usageType": "http://x.y/u",
+                        "contentType": "text/plain",
+                        "length": 1,
+                        "sha2": "ab",
+                    }
                 ]
             },
             "attachments[0]",
@@ -232,7 +239,9 @@ def test_1_0_3_sets_version_1_0_0_and_keeps_the_timestamp(xapi1):
 
 
 def test_2_0_converts_timestamps_to_utc(xapi):
-    statement_id = xapi.post("statements", statement(timestamp="2026-01-01T10:00:00+02:00")).json()[0]
+    statement_id = xapi.post("statements", statement(timestamp="2026-01-01T10:00:00+02:00")).json()[
+        0
+    ]
     stored = xapi.get("statements", {"statementId": statement_id}).json()
     assert stored["timestamp"] == "2026-01-01T08:00:00.000000Z"
 
@@ -244,7 +253,7 @@ def test_single_context_activity_is_stored_as_a_list(xapi):
     assert stored["context"]["contextActivities"]["parent"] == [{"id": "http://example.com/p"}]
 
 
-# --- Versions, authentication, scopes ----------------------------------------------------------
+# --- Versions, authentication, scopes -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -289,7 +298,10 @@ def test_wrong_credentials_are_401(xapi):
     )
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Basic realm="xAPI"'
-    assert xapi.http.get("/xapi/statements", headers={"X-Experience-API-Version": "2.0.0"}).status_code == 401
+    assert (
+        xapi.http.get("/xapi/statements", headers={"X-Experience-API-Version": "2.0.0"}).status_code
+        == 401
+    )
 
 
 def test_revoked_client_is_401(xapi, lrs_admin):
@@ -324,7 +336,7 @@ def test_read_mine_sees_only_its_own_statements(lrs_admin):
     assert writer.get("statements", {"statementId": theirs}).status_code == 404
 
 
-# --- Reading -------------------------------------------------------------------------------------
+# --- Reading --------------------------------------------------------------------------------------
 
 
 def test_unknown_statement_is_404(xapi):
@@ -389,9 +401,11 @@ def test_every_filter(xapi):
     coach = {"mbox": "mailto:coach@example.com"}
     team = {"objectType": "Group", "mbox": "mailto:team@example.com"}
     rich = statement(
-        actor={"objectType": "Group", "name": "Pair", "member": [
-            {"mbox": "mailto:ann@example.com"}, {"mbox": "mailto:bob@example.com"}
-        ]},
+        actor={
+            "objectType": "Group",
+            "name": "Pair",
+            "member": [{"mbox": "mailto:ann@example.com"}, {"mbox": "mailto:bob@example.com"}],
+        },
         verb={"id": ATTENDED},
         object={"id": "http://example.com/events/1"},
         context={
@@ -447,7 +461,7 @@ def test_substatement_parts_are_related(xapi):
     ) == [statement_id]
 
 
-# --- Voiding and StatementRefs -----------------------------------------------------------------
+# --- Voiding and StatementRefs --------------------------------------------------------------------
 
 
 def _voiding(target: str) -> dict:
@@ -517,14 +531,16 @@ def test_statement_refs_stored_before_their_target(xapi):
     target = new_id()
     referrer = xapi.post(
         "statements",
-        statement(verb={"id": "http://example.com/verbs/confirmed"},
-                  object={"objectType": "StatementRef", "id": target}),
+        statement(
+            verb={"id": "http://example.com/verbs/confirmed"},
+            object={"objectType": "StatementRef", "id": target},
+        ),
     ).json()[0]
     xapi.post("statements", statement(id=target, verb={"id": ATTENDED}))
     assert _ids(xapi.statements(verb=ATTENDED)) == [target, referrer]
 
 
-# --- Paging --------------------------------------------------------------------------------------
+# --- Paging ---------------------------------------------------------------------------------------
 
 
 def test_more_pages_through_everything_and_stays_stable_while_statements_arrive(xapi):
@@ -565,7 +581,7 @@ def test_limit_zero_means_the_server_maximum(xapi):
     assert page["more"] == ""
 
 
-# --- Formats -------------------------------------------------------------------------------------
+# --- Formats --------------------------------------------------------------------------------------
 
 
 def test_format_ids_keeps_only_identifiers(xapi):
@@ -578,7 +594,10 @@ def test_format_ids_keeps_only_identifiers(xapi):
 
 def test_format_canonical_uses_the_canonical_definition_in_one_language(xapi):
     first = statement(
-        object={"id": "http://example.com/a", "definition": {"name": {"en-US": "Old", "fr": "Vieux"}}}
+        object={
+            "id": "http://example.com/a",
+            "definition": {"name": {"en-US": "Old", "fr": "Vieux"}},
+        }
     )
     second = statement(
         object={"id": "http://example.com/a", "definition": {"name": {"en-US": "New"}}}
@@ -595,11 +614,10 @@ def test_format_canonical_uses_the_canonical_definition_in_one_language(xapi):
     assert activity["definition"]["name"] == {"en-US": "New", "fr": "Vieux"}
 
 
-# --- Concurrency -----------------------------------------------------------------------------------
+# --- Concurrency ----------------------------------------------------------------------------------
 
 
 def test_stored_is_strictly_increasing(xapi):
     ids = [xapi.post("statements", statement()).json()[0] for _ in range(5)]
     stored = [xapi.get("statements", {"statementId": i}).json()["stored"] for i in ids]
     assert stored == sorted(set(stored))
-

@@ -55,9 +55,7 @@ def actor_identity(actor: dict[str, Any]) -> str:
     found = agent_identity(actor)
     if found is not None:
         return found
-    members = sorted(
-        filter(None, (agent_identity(member) for member in actor.get("member", [])))
-    )
+    members = sorted(filter(None, (agent_identity(member) for member in actor.get("member", []))))
     return "group:" + "\x1e".join(members)
 
 

@@ -75,7 +75,7 @@ def negotiate(header: str | None) -> str:
     raise StatementInvalid(f"version {value!r} is not supported (use 2.0.0 or 1.0.3)")
 
 
-# --- Requests ------------------------------------------------------------------------------------
+# --- Requests -------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -119,9 +119,7 @@ def _alternate(xreq: XapiRequest) -> XapiRequest:
         raise StatementInvalid(f"method {method!r} is not allowed")
     if xreq.media_type != "application/x-www-form-urlencoded":
         raise StatementInvalid("the alternate request syntax needs a form-encoded body")
-    headers = {
-        key: value for key, value in xreq.headers.items() if key not in ("content-type",)
-    }
+    headers = {key: value for key, value in xreq.headers.items() if key not in ("content-type",)}
     params: dict[str, str] = {}
     body = b""
     for name, value in parse_qsl(xreq.body.decode(), keep_blank_values=True):
@@ -136,7 +134,7 @@ def _alternate(xreq: XapiRequest) -> XapiRequest:
     return XapiRequest(method=method, params=params, headers=headers, body=body, user=xreq.user)
 
 
-# --- Authentication ------------------------------------------------------------------------------
+# --- Authentication -------------------------------------------------------------------------------
 
 _READ_ALL = {"all", "all/read"}
 
@@ -178,7 +176,7 @@ def _require(principal: Principal, *scopes: str) -> None:
         raise DomainError("forbidden", "These credentials lack the scope for this.", status=403)
 
 
-# --- Responses -----------------------------------------------------------------------------------
+# --- Responses ------------------------------------------------------------------------------------
 
 
 def _json(value: Any, status: int = 200) -> HttpResponse:
@@ -231,8 +229,7 @@ def endpoint(*, methods: set[str], authenticated: bool = True) -> Callable[[Hand
                 "Authorization, Content-Type, If-Match, If-None-Match, X-Experience-API-Version"
             )
             response["Access-Control-Expose-Headers"] = (
-                "ETag, Last-Modified, X-Experience-API-Version, "
-                "X-Experience-API-Consistent-Through"
+                "ETag, Last-Modified, X-Experience-API-Version, X-Experience-API-Consistent-Through"
             )
             return response
 
@@ -302,7 +299,7 @@ def _time_param(xreq: XapiRequest, name: str) -> datetime | None:
         raise StatementInvalid("must be an ISO 8601 timestamp", name) from None
 
 
-# --- Statements ----------------------------------------------------------------------------------
+# --- Statements -----------------------------------------------------------------------------------
 
 _SINGLE = {"statementId", "voidedStatementId"}
 _QUERY = {
@@ -359,9 +356,13 @@ def _parse_multipart(xreq: XapiRequest) -> list[tuple[dict[str, str], bytes]]:
         chunk = chunk.removeprefix(b"\r\n").removesuffix(b"\r\n")
         head, separator, content = chunk.partition(b"\r\n\r\n")
         if not separator:
-            head, content = (b"", chunk.removeprefix(b"\r\n")) if chunk.startswith(b"\r\n") else (
-                chunk,
-                b"",
+            head, content = (
+                (b"", chunk.removeprefix(b"\r\n"))
+                if chunk.startswith(b"\r\n")
+                else (
+                    chunk,
+                    b"",
+                )
             )
         headers: dict[str, str] = {}
         for line in head.decode("latin-1").split("\r\n"):
@@ -428,9 +429,13 @@ def _check_signatures(
                 payload = json.loads(_b64url(payload_b64))
                 _b64url(signature_b64)
             except (ValueError, UnicodeDecodeError, binascii.Error):
-                raise StatementInvalid("the signature is not a JWS compact serialisation", where)
+                raise StatementInvalid(
+                    "the signature is not a JWS compact serialisation", where
+                ) from None
             if not isinstance(header, dict) or header.get("alg") not in ("RS256", "RS384", "RS512"):
-                raise StatementInvalid("the signature algorithm must be RS256, RS384 or RS512", where)
+                raise StatementInvalid(
+                    "the signature algorithm must be RS256, RS384 or RS512", where
+                )
             if not isinstance(payload, dict) or not _signed_matches(payload, statement):
                 raise StatementInvalid("the signed payload does not match the statement", where)
 
@@ -439,9 +444,11 @@ def _signed_matches(payload: dict[str, Any], statement: dict[str, Any]) -> bool:
     def strip(value: dict[str, Any]) -> dict[str, Any]:
         return {key: item for key, item in value.items() if key not in ("attachments", "id")}
 
-    if "id" in payload and "id" in statement and str(payload["id"]).lower() != str(
-        statement["id"]
-    ).lower():
+    if (
+        "id" in payload
+        and "id" in statement
+        and str(payload["id"]).lower() != str(statement["id"]).lower()
+    ):
         return False
     try:
         return services.same_statement(strip(payload), strip(statement))
@@ -499,7 +506,7 @@ def _read_statements(xreq: XapiRequest, principal: Principal) -> HttpResponse:
         _check_params(xreq, {"more"})
         try:
             query = StatementQuery.from_token(params["more"])
-        except Exception:  # noqa: BLE001  (any tampered or stale token is the client's error)
+        except Exception:
             raise StatementInvalid("the more token is not valid", "more") from None
     else:
         _check_params(xreq, _QUERY)
@@ -508,8 +515,10 @@ def _read_statements(xreq: XapiRequest, principal: Principal) -> HttpResponse:
     fmt = query.extra.get("format", "exact")
     more = f"/xapi/statements?more={query_token(page.more)}" if page.more else ""
     with_attachments = query.extra.get("attachments") == "true"
-    if fmt == "exact" and not with_attachments and (
-        xreq.version == V2 or not any(_needs_downgrade(row.payload) for row in page.rows)
+    if (
+        fmt == "exact"
+        and not with_attachments
+        and (xreq.version == V2 or not any(_needs_downgrade(row.payload) for row in page.rows))
     ):
         body = (
             b'{"statements":['
@@ -555,7 +564,9 @@ def _query_from(xreq: XapiRequest, mine: str | None) -> StatementQuery:
         keys.append(key_for(kind, _iri_param(xreq, "activity")))
     if "agent" in params:
         identity = filter_keys.agent_identity(_agent_param(xreq))
-        kind = filter_keys.AGENT_RELATED if _bool_param(xreq, "related_agents") else filter_keys.AGENT
+        kind = (
+            filter_keys.AGENT_RELATED if _bool_param(xreq, "related_agents") else filter_keys.AGENT
+        )
         keys.append(key_for(kind, str(identity)))
     if "verb" in params:
         keys.append(key_for(filter_keys.VERB, _iri_param(xreq, "verb")))
@@ -703,9 +714,7 @@ def _activity_iris(statement: dict[str, Any]) -> Iterable[str]:
                 yield item["id"]
 
 
-def _canonical_definition(
-    definition: dict[str, Any], languages: list[str]
-) -> dict[str, Any]:
+def _canonical_definition(definition: dict[str, Any], languages: list[str]) -> dict[str, Any]:
     result = dict(definition)
     for name in ("name", "description"):
         if isinstance(result.get(name), dict):
@@ -756,9 +765,7 @@ def _canonical(
     return node(statement)
 
 
-def _with_attachments(
-    body: bytes, statements: list[dict[str, Any]], wanted: bool
-) -> HttpResponse:
+def _with_attachments(body: bytes, statements: list[dict[str, Any]], wanted: bool) -> HttpResponse:
     if not wanted:
         return HttpResponse(body, content_type="application/json")
     sha2s = {
@@ -783,12 +790,10 @@ def _with_attachments(
         chunks.append(bytes(content.content))
         chunks.append(b"\r\n")
     chunks.append(f"--{boundary}--\r\n".encode())
-    return HttpResponse(
-        b"".join(chunks), content_type=f'multipart/mixed; boundary="{boundary}"'
-    )
+    return HttpResponse(b"".join(chunks), content_type=f'multipart/mixed; boundary="{boundary}"')
 
 
-# --- Documents -----------------------------------------------------------------------------------
+# --- Documents ------------------------------------------------------------------------------------
 
 
 def _document_response(found: Document) -> HttpResponse:
@@ -900,7 +905,9 @@ def agent_profile(xreq: XapiRequest) -> HttpResponse:
         _require(principal, "profile", "all", "all/read")
     else:
         _require(principal, "profile", "all")
-    scope = DocumentScope(kind=Document.Kind.AGENT_PROFILE, agent_key=_agent_key(_agent_param(xreq)))
+    scope = DocumentScope(
+        kind=Document.Kind.AGENT_PROFILE, agent_key=_agent_key(_agent_param(xreq))
+    )
     return _documents(
         xreq,
         scope=scope,
@@ -911,7 +918,7 @@ def agent_profile(xreq: XapiRequest) -> HttpResponse:
     )
 
 
-# --- Agents, activities, about -------------------------------------------------------------------
+# --- Agents, activities, about --------------------------------------------------------------------
 
 
 @endpoint(methods={"GET", "HEAD"})
@@ -946,4 +953,3 @@ def about(xreq: XapiRequest) -> HttpResponse:
             "extensions": {"https://w3id.org/xapi/ecotone/extensions/lrs": {"name": "Ecotone"}},
         }
     )
-

@@ -91,7 +91,8 @@ def _window(queryset: QuerySet[Any], query: StatementQuery, seq: str) -> QuerySe
         moment, last = datetime.fromisoformat(query.after[0]), query.after[1]
         direction = "gt" if query.ascending else "lt"
         queryset = queryset.filter(
-            Q(**{f"{stored}__{direction}": moment}) | Q(**{stored: moment, f"{seq}__{direction}": last})
+            Q(**{f"{stored}__{direction}": moment})
+            | Q(**{stored: moment, f"{seq}__{direction}": last})
         )
     order = [stored, seq] if query.ascending else [f"-{stored}", f"-{seq}"]
     return queryset.order_by(*order)
@@ -112,7 +113,9 @@ def find_statements(query: StatementQuery) -> StatementPage:
                 )
             )
         queryset = _window(queryset, query, seq="statement_id")
-        found = list(queryset.values_list("statement_id", "stored", "statement__payload")[: size + 1])
+        found = list(
+            queryset.values_list("statement_id", "stored", "statement__payload")[: size + 1]
+        )
     else:
         queryset = _window(Statement.objects.filter(voided=False), query, seq="seq")
         found = list(queryset.values_list("seq", "stored", "payload")[: size + 1])
@@ -136,7 +139,9 @@ def statement_by_id(statement_id: uuid.UUID, *, voided: bool) -> Statement:
     return row
 
 
-def statement_for_client(statement_id: uuid.UUID, *, voided: bool, authority_key: str | None) -> Statement:
+def statement_for_client(
+    statement_id: uuid.UUID, *, voided: bool, authority_key: str | None
+) -> Statement:
     row = statement_by_id(statement_id, voided=voided)
     if authority_key is not None:
         authority = json.loads(row.payload).get("authority", {})
@@ -170,7 +175,7 @@ def activity(iri: str) -> dict[str, Any]:
     return result
 
 
-# --- Documents -------------------------------------------------------------------------------------
+# --- Documents ------------------------------------------------------------------------------------
 
 
 def document(scope: DocumentScope, document_id: str) -> Document:
@@ -187,7 +192,7 @@ def document_ids(scope: DocumentScope, since: datetime | None = None) -> list[st
     return list(documents.order_by("document_id").values_list("document_id", flat=True))
 
 
-# --- Administration --------------------------------------------------------------------------------
+# --- Administration -------------------------------------------------------------------------------
 
 
 def clients(viewer: Any) -> QuerySet[LrsClient]:

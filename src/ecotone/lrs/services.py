@@ -56,7 +56,7 @@ class StatementConflict(DomainError):
         )
 
 
-# --- Time ----------------------------------------------------------------------------------------
+# --- Time -----------------------------------------------------------------------------------------
 
 _clock_lock = threading.Lock()
 _last_stored = datetime.min.replace(tzinfo=UTC)
@@ -77,7 +77,7 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-# --- Statements ----------------------------------------------------------------------------------
+# --- Statements -----------------------------------------------------------------------------------
 
 
 def system_authority() -> dict[str, Any]:
@@ -203,7 +203,9 @@ def _store(
         statement_id = uuid.UUID(data["id"])
         ids.append(data["id"])
         if statement_id in prepared:
-            if not same_statement(prepared[statement_id].data, data, timestamps="timestamp" in statement):
+            if not same_statement(
+                prepared[statement_id].data, data, timestamps="timestamp" in statement
+            ):
                 raise StatementInvalid(f"statement id {data['id']} appears twice, differently")
             continue
         target = data["object"] if data["object"].get("objectType") == "StatementRef" else None
@@ -242,7 +244,9 @@ def _store(
             stored=stored,
             timestamp=parse_timestamp(item.data["timestamp"]),
             verb_id=item.data["verb"]["id"][:2048],
-            actor_key=filter_keys.filter_key("actor", filter_keys.actor_identity(item.data["actor"])),
+            actor_key=filter_keys.filter_key(
+                "actor", filter_keys.actor_identity(item.data["actor"])
+            ),
             ref_target=item.target,
             is_voiding=item.is_voiding,
             version=str(item.data["version"])[:16],
@@ -442,7 +446,7 @@ def _update_activities(statements: Iterable[dict[str, Any]]) -> None:
     now = timezone.now()
     existing = {row.key: row for row in Activity.objects.filter(key__in=list(definitions))}
     changed: list[Activity] = []
-    for key, (iri, definition) in definitions.items():
+    for key, (_, definition) in definitions.items():
         row = existing.get(key)
         if row is None:
             continue
@@ -462,7 +466,7 @@ def _update_activities(statements: Iterable[dict[str, Any]]) -> None:
         Activity.objects.bulk_update(changed, ["definition", "updated"])
 
 
-# --- Documents -----------------------------------------------------------------------------------
+# --- Documents ------------------------------------------------------------------------------------
 
 
 class PreconditionFailed(DomainError):
@@ -593,7 +597,7 @@ def delete_documents(
         return deleted
 
 
-# --- Clients -------------------------------------------------------------------------------------
+# --- Clients --------------------------------------------------------------------------------------
 
 
 def secret_digest(secret: str) -> str:
@@ -677,7 +681,7 @@ def authenticate_client(key: str, secret: str) -> LrsClient | None:
     return client
 
 
-# --- Activity mappings (inbound evidence) --------------------------------------------------------
+# --- Activity mappings (inbound evidence) ---------------------------------------------------------
 
 
 def map_activity(
@@ -712,7 +716,7 @@ def unmap_activity(*, actor: Any, mapping: ActivityMapping) -> None:
         mapping.delete()
 
 
-# --- The activity ledger -------------------------------------------------------------------------
+# --- The activity ledger --------------------------------------------------------------------------
 
 
 def record_learning_event(

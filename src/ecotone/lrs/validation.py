@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-import isodate
+import isodate  # type: ignore[import-untyped]
 import langcodes
 from pydantic import (
     BaseModel,
@@ -24,7 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from rfc3987_syntax import is_valid_syntax_iri
+from rfc3987_syntax import is_valid_syntax_iri  # type: ignore[import-untyped]
 
 V1 = "1.0.3"
 V2 = "2.0.0"
@@ -32,7 +32,7 @@ VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 
 
-class StatementInvalid(ValueError):  # noqa: N818  (named after the xAPI error it reports)
+class StatementInvalid(ValueError):
     """A statement or parameter broke a rule of the specification (HTTP 400)."""
 
     def __init__(self, message: str, where: str = "") -> None:
@@ -49,7 +49,9 @@ _FAST_IRI = re.compile(
     rf"[A-Za-z][A-Za-z0-9+.-]*:(?://{_PCHAR}*)?(?:/|{_PCHAR})*"
     rf"(?:\?(?:[/?]|{_PCHAR})*)?(?:#(?:[/?]|{_PCHAR})*)?"
 )
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}")
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
+)
 _MBOX = re.compile(r"mailto:[^@\s]+@[^@\s]+")
 _SHA1 = re.compile(r"[0-9a-fA-F]{40}")
 _TIMESTAMP = re.compile(
@@ -78,7 +80,7 @@ def is_uuid(value: str) -> bool:
 def parse_timestamp(value: str) -> datetime:
     """An ISO 8601 / RFC 3339 date-time; no offset means UTC; ``-00:00`` is refused."""
     match = _TIMESTAMP.fullmatch(value)
-    if not match or value.endswith("-00:00") or value.endswith("-0000"):
+    if not match or value.endswith(("-00:00", "-0000")):
         raise ValueError("must be an ISO 8601 date and time, such as 2026-01-31T12:00:00Z")
     try:
         parsed = datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
@@ -153,8 +155,7 @@ class _Identified(_Strict):
 
     def identifiers(self) -> int:
         return sum(
-            value is not None
-            for value in (self.mbox, self.mbox_sha1sum, self.openid, self.account)
+            value is not None for value in (self.mbox, self.mbox_sha1sum, self.openid, self.account)
         )
 
 
@@ -362,9 +363,7 @@ class ContextActivities(_Strict):
     category: list[Activity] | None = None
     other: list[Activity] | None = None
 
-    _lists = field_validator("parent", "grouping", "category", "other", mode="before")(
-        _one_or_many
-    )
+    _lists = field_validator("parent", "grouping", "category", "other", mode="before")(_one_or_many)
 
 
 class ContextAgent(_Strict):
@@ -443,7 +442,9 @@ class Attachment(_Strict):
     @field_validator("sha2")
     @classmethod
     def _sha2(cls, value: str) -> str:
-        if not re.fullmatch(r"[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128}", value):
+        if not re.fullmatch(
+            r"[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128}", value
+        ):
             raise ValueError("must be a hex-encoded SHA-2 hash")
         return value
 

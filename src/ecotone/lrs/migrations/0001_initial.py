@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,122 +14,205 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.UUIDField(help_text="filter_key('activity', iri)", unique=True)),
-                ('iri', models.TextField()),
-                ('definition', models.JSONField(blank=True, default=dict)),
-                ('updated', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.UUIDField(help_text="filter_key('activity', iri)", unique=True)),
+                ("iri", models.TextField()),
+                ("definition", models.JSONField(blank=True, default=dict)),
+                ("updated", models.DateTimeField()),
             ],
             options={
-                'verbose_name_plural': 'activities',
+                "verbose_name_plural": "activities",
             },
         ),
         migrations.CreateModel(
-            name='AttachmentContent',
+            name="AttachmentContent",
             fields=[
-                ('sha2', models.CharField(max_length=128, primary_key=True, serialize=False)),
-                ('content_type', models.CharField(max_length=255)),
-                ('content', models.BinaryField()),
+                ("sha2", models.CharField(max_length=128, primary_key=True, serialize=False)),
+                ("content_type", models.CharField(max_length=255)),
+                ("content", models.BinaryField()),
             ],
         ),
         migrations.CreateModel(
-            name='ActivityMapping',
+            name="ActivityMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('activity_iri', models.CharField(max_length=2048)),
-                ('activity_key', models.UUIDField(unique=True)),
-                ('label', models.CharField(blank=True, max_length=200)),
-                ('skill_refs', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("activity_iri", models.CharField(max_length=2048)),
+                ("activity_key", models.UUIDField(unique=True)),
+                ("label", models.CharField(blank=True, max_length=200)),
+                ("skill_refs", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['activity_iri'],
+                "ordering": ["activity_iri"],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('state', 'State'), ('activity_profile', 'Activity profile'), ('agent_profile', 'Agent profile')], max_length=16)),
-                ('activity_key', models.UUIDField(blank=True, null=True)),
-                ('agent_key', models.UUIDField(blank=True, null=True)),
-                ('registration', models.UUIDField(blank=True, null=True)),
-                ('document_id', models.CharField(max_length=1024)),
-                ('content', models.BinaryField()),
-                ('content_type', models.CharField(max_length=255)),
-                ('etag', models.CharField(max_length=64)),
-                ('updated', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("state", "State"),
+                            ("activity_profile", "Activity profile"),
+                            ("agent_profile", "Agent profile"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("activity_key", models.UUIDField(blank=True, null=True)),
+                ("agent_key", models.UUIDField(blank=True, null=True)),
+                ("registration", models.UUIDField(blank=True, null=True)),
+                ("document_id", models.CharField(max_length=1024)),
+                ("content", models.BinaryField()),
+                ("content_type", models.CharField(max_length=255)),
+                ("etag", models.CharField(max_length=64)),
+                ("updated", models.DateTimeField()),
             ],
             options={
-                'indexes': [models.Index(fields=['kind', 'activity_key', 'agent_key', 'registration', 'updated'], name='lrs_document_scope')],
+                "indexes": [
+                    models.Index(
+                        fields=["kind", "activity_key", "agent_key", "registration", "updated"],
+                        name="lrs_document_scope",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LrsClient',
+            name="LrsClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('key', models.CharField(max_length=40, unique=True)),
-                ('secret_digest', models.CharField(max_length=64)),
-                ('scopes', models.JSONField(default=list)),
-                ('authority', models.JSONField(help_text='The agent recorded as authority of its statements.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("key", models.CharField(max_length=40, unique=True)),
+                ("secret_digest", models.CharField(max_length=64)),
+                ("scopes", models.JSONField(default=list)),
+                (
+                    "authority",
+                    models.JSONField(
+                        help_text="The agent recorded as authority of its statements."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('seq', models.BigAutoField(primary_key=True, serialize=False)),
-                ('statement_id', models.UUIDField(unique=True)),
-                ('stored', models.DateTimeField()),
-                ('timestamp', models.DateTimeField()),
-                ('verb_id', models.CharField(max_length=2048)),
-                ('actor_key', models.UUIDField(help_text="Digest of the actor's identity (agent or group).")),
-                ('ref_target', models.UUIDField(blank=True, null=True)),
-                ('is_voiding', models.BooleanField(default=False)),
-                ('voided', models.BooleanField(default=False)),
-                ('voided_by', models.UUIDField(blank=True, null=True)),
-                ('version', models.CharField(max_length=16)),
-                ('payload', models.TextField(help_text='The statement as stored, compact JSON.')),
-                ('has_attachments', models.BooleanField(default=False)),
-                ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='lrs.lrsclient')),
+                ("seq", models.BigAutoField(primary_key=True, serialize=False)),
+                ("statement_id", models.UUIDField(unique=True)),
+                ("stored", models.DateTimeField()),
+                ("timestamp", models.DateTimeField()),
+                ("verb_id", models.CharField(max_length=2048)),
+                (
+                    "actor_key",
+                    models.UUIDField(help_text="Digest of the actor's identity (agent or group)."),
+                ),
+                ("ref_target", models.UUIDField(blank=True, null=True)),
+                ("is_voiding", models.BooleanField(default=False)),
+                ("voided", models.BooleanField(default=False)),
+                ("voided_by", models.UUIDField(blank=True, null=True)),
+                ("version", models.CharField(max_length=16)),
+                ("payload", models.TextField(help_text="The statement as stored, compact JSON.")),
+                ("has_attachments", models.BooleanField(default=False)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="lrs.lrsclient",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-stored', '-seq'],
+                "ordering": ["-stored", "-seq"],
             },
         ),
         migrations.CreateModel(
-            name='StatementKey',
+            name="StatementKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.UUIDField()),
-                ('stored', models.DateTimeField()),
-                ('statement', models.ForeignKey(db_column='statement_seq', on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='lrs.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.UUIDField()),
+                ("stored", models.DateTimeField()),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        db_column="statement_seq",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="keys",
+                        to="lrs.statement",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['stored', 'seq'], name='lrs_statement_stored'),
+            model_name="statement",
+            index=models.Index(fields=["stored", "seq"], name="lrs_statement_stored"),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['ref_target'], name='lrs_statement_ref'),
+            model_name="statement",
+            index=models.Index(fields=["ref_target"], name="lrs_statement_ref"),
         ),
         migrations.AddIndex(
-            model_name='statementkey',
-            index=models.Index(fields=['key', 'stored', 'statement'], name='lrs_key_stored'),
+            model_name="statementkey",
+            index=models.Index(fields=["key", "stored", "statement"], name="lrs_key_stored"),
         ),
         migrations.AddConstraint(
-            model_name='statementkey',
-            constraint=models.UniqueConstraint(fields=('statement', 'key'), name='lrs_key_once'),
+            model_name="statementkey",
+            constraint=models.UniqueConstraint(fields=("statement", "key"), name="lrs_key_once"),
         ),
     ]
