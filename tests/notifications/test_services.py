@@ -95,10 +95,14 @@ def test_a_rolled_back_action_sends_no_mail(
 ):
     user = UserFactory()
     update_preferences(actor=user, email_mode="immediate")
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
+
+    def failing_service() -> None:
+        with transaction.atomic():
             notify(recipient=user, kind="tests.ping", title="Ping")
             raise RuntimeError("the calling service failed")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        failing_service()
     assert Notification.objects.count() == 0
     assert mailoutbox == []
 
@@ -161,12 +165,9 @@ def test_notify_many_inserts_in_bulk_with_constant_queries(
     update_preferences(actor=users[0], email_mode="immediate")
     update_preferences(actor=users[1], email_mode="off")
     gone = UserFactory(is_active=False)
-    with django_capture_on_commit_callbacks(execute=True):
-        # savepoint, one insert, one preference query, release (the e-mail task follows commit)
-        with django_assert_num_queries(4):
-            created = notify_many(
-                recipients=[*users, users[0], gone], kind="tests.news", title="News"
-            )
+    # savepoint, one insert, one preference query, release (the e-mail task follows commit)
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(4):
+        created = notify_many(recipients=[*users, users[0], gone], kind="tests.news", title="News")
     assert sorted(n.recipient_id for n in created) == sorted(u.pk for u in users)
     assert all(n.pk for n in created)
     assert Notification.objects.count() == 5

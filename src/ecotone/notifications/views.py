@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -51,7 +52,8 @@ def badge(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return HttpResponse(status=204)
     unread = selectors.unread_count(viewer=request.user, limit=selectors.BADGE_LIMIT)
-    return render(request, "notifications/_bell.html#badge", {"unread": unread})
+    # Rendered without the request context: the site-wide context processors would cost queries.
+    return HttpResponse(render_to_string("notifications/_bell.html#badge", {"unread": unread}))
 
 
 @login_required
