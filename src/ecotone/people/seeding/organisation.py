@@ -906,10 +906,12 @@ def _write_leads_and_roles(context: SeedContext) -> None:
 def _write_logins(context: SeedContext) -> None:
     """Only the printed demo accounts get a (public, demo-only) password."""
     chosen: dict[str, PersonPlan] = context.extras["demo_people"]
+    # One (slow, memory-hard) hash shared by the demo accounts: the password is public anyway.
+    encoded = make_password(DEMO_PASSWORD)
     for role, person in chosen.items():
         password = DEMO_PASSWORD if person.created else None
         if password is not None:
-            User.objects.filter(pk=_id(person.user_id)).update(password=make_password(password))
+            User.objects.filter(pk=_id(person.user_id)).update(password=encoded)
         context.logins.append(
             DemoLogin(
                 role=role,
