@@ -247,7 +247,11 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and env_bool("ECOTONE_MANIFEST_STATIC", True)
+            # Hashed names only once collectstatic wrote the manifest (tests and a fresh
+            # checkout serve the files as they are, through the finders).
+            if not DEBUG
+            and env_bool("ECOTONE_MANIFEST_STATIC", True)
+            and (STATIC_ROOT / "staticfiles.json").exists()
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },

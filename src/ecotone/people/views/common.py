@@ -51,6 +51,11 @@ def render_page(
     return response
 
 
+def posted(request: HttpRequest) -> Any:
+    """The POST data to bind a form to, or None on GET (an empty POST still binds)."""
+    return request.POST if request.method == "POST" else None
+
+
 def int_param(value: str | None, default: int = 1) -> int:
     try:
         return int(value or default)

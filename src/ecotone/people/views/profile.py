@@ -29,7 +29,7 @@ from ecotone.people.forms import (
 )
 from ecotone.people.models import Person, RoleGrant, Team
 from ecotone.people.roles import person_of
-from ecotone.people.views.common import domain_errors
+from ecotone.people.views.common import domain_errors, posted
 
 
 def _local_time(person: Person) -> dt.datetime | None:
@@ -92,7 +92,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     authz.require(viewer, "people.edit_profile", person)
     as_admin = authz.can(viewer, "people.manage_people", person)
     form_class: type[forms.Form] = AdminPersonForm if as_admin else ProfileForm
-    form = form_class(request.POST or None, initial=_profile_initial(person))
+    form = form_class(posted(request), initial=_profile_initial(person))
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
@@ -125,7 +125,7 @@ def change_manager(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
     person = selectors.person_for(viewer, pk)
     authz.require(viewer, "people.manage_people", person)
-    form = ChangeManagerForm(request.POST or None, initial={"manager": person.manager_id})
+    form = ChangeManagerForm(posted(request), initial={"manager": person.manager_id})
     query = request.POST.get("manager_q", "").strip()
     searching = "_search" in request.POST
     if request.method == "POST" and not searching and form.is_valid():
@@ -164,7 +164,7 @@ def move_team(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
     person = selectors.person_for(viewer, pk)
     authz.require(viewer, "people.manage_people", person)
-    form = MoveTeamForm(request.POST or None, initial={"team": person.team_id})
+    form = MoveTeamForm(posted(request), initial={"team": person.team_id})
     query = request.POST.get("team_q", "").strip()
     searching = "_search" in request.POST
     if request.method == "POST" and not searching and form.is_valid():
@@ -201,7 +201,7 @@ def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
     person = selectors.person_for(viewer, pk)
     authz.require(viewer, "people.manage_people", person)
-    form = DeactivateForm(request.POST or None)
+    form = DeactivateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.deactivate_person(

@@ -15,7 +15,7 @@ from ecotone.kernel.errors import DomainError, NotFound
 from ecotone.people import selectors, services
 from ecotone.people.forms import TeamForm, add_domain_error
 from ecotone.people.models import Team
-from ecotone.people.views.common import domain_errors
+from ecotone.people.views.common import domain_errors, posted
 
 
 @require_GET
@@ -64,7 +64,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
         except NotFound:
             initial_parent = None
     form = TeamForm(
-        request.POST or None,
+        posted(request),
         initial={"parent": initial_parent.pk if initial_parent else None},
     )
     if request.method == "POST" and "_search" not in request.POST and form.is_valid():
@@ -93,7 +93,7 @@ def team_edit(request: HttpRequest, slug: str) -> HttpResponse:
     team = selectors.team_for(viewer, slug)
     authz.require(viewer, "people.manage_teams", team)
     form = TeamForm(
-        request.POST or None,
+        posted(request),
         initial={
             "name": team.name,
             "description": team.description,
