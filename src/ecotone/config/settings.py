@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ecotone.people",
     "ecotone.notifications",
     "ecotone.lrs",
+    "ecotone.skills",
 ]
 
 MIDDLEWARE = [

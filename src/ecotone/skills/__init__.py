@@ -1,0 +1,1 @@
+"""Skills: the framework, evidence-based levels, role profiles, gaps and experts."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SkillsConfig(AppConfig):
+    name = "ecotone.skills"
+    label = "skills"
+    verbose_name = "Skills"
+
+    def ready(self) -> None:
+        from ecotone.skills import policies  # noqa: F401  (registers the permissions)
