@@ -8,6 +8,12 @@ import pytest
 from ecotone.skills.models import RoleAssignment, RoleProfile, RoleRequirement, Skill, SkillCategory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The org fixture sets passwords; argon2 is deliberately slow, and tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Framework:
     categories: dict[str, SkillCategory] = field(default_factory=dict)

@@ -281,6 +281,7 @@ def _check(rows: list[FrameworkRow], existing: _Existing) -> list[RowResult]:
     skill_uris = {uri for uri, row in in_file.items() if not row.is_category} | {
         uri for uri in existing.skills if uri not in in_file
     }
+    parents = _skill_parents(rows)
     seen: Counter[str] = Counter()
     names_in_file: dict[str, str] = {}
     results = []
@@ -319,18 +320,26 @@ def _check(rows: list[FrameworkRow], existing: _Existing) -> list[RowResult]:
             ) != row.uri:
                 errors.append(f"Another skill is already called {row.label!r}.")
             names_in_file[lower] = row.uri
-        action = "error" if errors else _action(row, old_category, old_skill, existing)
+        action = "error" if errors else _action(row, old_category, old_skill, existing, parents)
         results.append(RowResult(row.line, row.uri, row.label, row.type, action, errors))
     return results
 
 
-def _broader_category(uri: str, rows: dict[str, FrameworkRow], existing: _Existing) -> str:
-    """The category uri a broader concept stands for (a skill's own category)."""
-    if uri in existing.skills and uri not in rows:
+def _skill_parents(rows: list[FrameworkRow]) -> dict[str, str]:
+    """The broader concept each skill of the file names (skills only)."""
+    return {row.uri: row.broader for row in rows if row.broader_given and not row.is_category}
+
+
+def _category_for(uri: str, parents: dict[str, str], existing: _Existing, depth: int = 0) -> str:
+    """The category uri a broader concept stands for: a skill stands for its own category."""
+    if depth > 32:
+        return ""
+    if uri in parents:
+        parent = parents[uri]
+        return _category_for(parent, parents, existing, depth + 1) if parent else ""
+    if uri in existing.skills:
         category = existing.skills[uri].category
         return uri_of_category(category) if category else ""
-    if uri in rows and not rows[uri].is_category:
-        return _broader_category(rows[uri].broader, rows, existing) if rows[uri].broader else ""
     return uri
 
 
@@ -339,6 +348,7 @@ def _action(
     old_category: SkillCategory | None,
     old_skill: Skill | None,
     existing: _Existing,
+    parents: dict[str, str],
 ) -> str:
     if row.is_category:
         if old_category is None:
@@ -352,7 +362,7 @@ def _action(
     if old_skill is None:
         return "create"
     category = uri_of_category(old_skill.category) if old_skill.category else ""
-    broader = _broader_category(row.broader, {}, existing) if row.broader else ""
+    broader = _category_for(row.broader, parents, existing) if row.broader else ""
     same = (not row.broader_given or broader == category) and (
         row.relation_only
         or (
@@ -388,7 +398,7 @@ def import_framework(
             field="file",
             errors={f"line {r.line}": r.errors for r in report.errors},
         )
-    by_uri = {row.uri: row for row in rows if not row.relation_only}
+    parents = _skill_parents(rows)
     actions = {result.uri: result.action for result in report.rows}
     categories = dict(existing.categories)
     # Categories first, then their parents (the tree may come in any order).
@@ -427,7 +437,7 @@ def import_framework(
             skill.aliases = _clean_aliases(row.alternative_labels)
             skill.kind = row.type[:40]
         if row.broader_given:
-            broader = _broader_category(row.broader, by_uri, existing) if row.broader else ""
+            broader = _category_for(row.broader, parents, existing) if row.broader else ""
             skill.category = categories.get(broader) if broader else None
         skill.save()
         skills[row.uri] = skill
