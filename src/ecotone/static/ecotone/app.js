@@ -85,7 +85,6 @@
     var picker = closest(input, ".picker");
     if (!picker) return;
     var status = picker.querySelector("[data-picker-status]");
-    var label = closest(input, "label");
-    if (status && label) status.textContent = "Selected: " + label.textContent.trim().replace(/\s+/g, " ");
+    if (status) status.textContent = input.dataset.label ? "Selected: " + input.dataset.label : "";
   });
 })();
