@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ecotone.people import views, views_tokens
+from ecotone.people import views, views_orgfile, views_tokens
 from ecotone.people.views import audit, directory, org, profile, teams
 
 urlpatterns = [
@@ -15,6 +15,10 @@ urlpatterns = [
     path("people/<int:pk>/reactivate/", profile.reactivate, name="reactivate"),
     path("people/<int:pk>/roles/", profile.grant_role, name="grant_role"),
     path("people/<int:pk>/roles/<str:role>/revoke/", profile.revoke_role, name="revoke_role"),
+    path("people/import/", views_orgfile.org_import, name="org_import"),
+    path("people/import/preview/", views_orgfile.org_import_preview, name="org_import_preview"),
+    path("people/import/commit/", views_orgfile.org_import_commit, name="org_import_commit"),
+    path("people/export.<slug:file_format>", views_orgfile.org_export, name="org_export"),
     path("teams/", teams.team_list, name="teams"),
     path("teams/new/", teams.team_create, name="team_create"),
     path("teams/pick/", directory.team_picker, name="team_picker"),
