@@ -9,6 +9,13 @@ from ecotone.people.models import Person, RoleGrant, Team, User
 from tests.factories import PersonFactory, TeamFactory, grant
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Argon2 is deliberately slow; tests hash dozens of passwords, so they use a fast hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Org:
     """A small company: a CEO over a manager over two reports, plus L&D, an executive, an admin."""

@@ -306,6 +306,8 @@ def create_team(
     name = (name or "").strip()
     if not name:
         raise DomainError("required", "A team needs a name.", field="name")
+    if parent is not None:
+        parent = Team.objects.get(pk=parent.pk)  # the stored path, not a stale copy
     team = Team(name=name, parent=parent, lead=lead, description=description.strip())
     team.slug = _unique_slug(name)
     try:
@@ -346,6 +348,8 @@ def update_team(
         team.lead = lead  # type: ignore[assignment]
     if parent is not ...:
         new_parent: Team | None = parent  # type: ignore[assignment]
+        if new_parent is not None:
+            new_parent = Team.objects.get(pk=new_parent.pk)  # its path may have moved since
         if new_parent is not None and (
             new_parent.pk == team.pk or f"/{team.pk}/" in new_parent.path
         ):
