@@ -11,7 +11,7 @@ from ecotone.notifications.services import notify, update_preferences
 from tests.factories import UserFactory
 
 
-def test_worker_once_runs_an_enqueued_email_task_from_the_database(transactional_db):
+def test_worker_once_runs_an_enqueued_email_task_from_the_database(transactional_db, site):
     user = UserFactory(email="now@example.com")
     update_preferences(actor=user, email_mode="immediate")
     notification = notify(recipient=user, kind="tests.ping", title="Ping", url="/somewhere/")
@@ -28,11 +28,26 @@ def test_worker_once_runs_an_enqueued_email_task_from_the_database(transactional
     assert pending.status == "SUCCESSFUL"
     assert [m.to for m in mail.outbox] == [["now@example.com"]]
     assert mail.outbox[0].subject == "Ping"
-    assert (
-        "http://testserver/somewhere/" in mail.outbox[0].body
-        or "/somewhere/" in mail.outbox[0].body
-    )
+    assert "Open it: https://learn.example.com/somewhere/" in mail.outbox[0].body
     notification.refresh_from_db()
     assert notification.emailed_at is not None
     assert "ran 2 task(s)" in out.getvalue()  # the e-mail and the first daily digest
+    assert RecurringJobRun.objects.get(name="notifications.daily_digest").runs == 1
+
+
+def test_worker_once_with_nothing_to_do_after_the_digest_ran(transactional_db):
+    call_command("worker", "--once", stdout=StringIO())
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert out.getvalue() == "Enqueued 0 recurring job(s): none; ran 0 task(s).\n"
+
+
+def test_the_scheduler_thread_stops_when_asked(transactional_db):
+    from ecotone.notifications.management.commands.worker import SchedulerThread
+
+    ticker = SchedulerThread(every=3600)
+    ticker.start()
+    ticker.stop.set()
+    ticker.join(timeout=60)
+    assert not ticker.is_alive()
     assert RecurringJobRun.objects.get(name="notifications.daily_digest").runs == 1

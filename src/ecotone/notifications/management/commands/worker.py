@@ -39,10 +39,12 @@ class SchedulerThread(threading.Thread):
         self.stop = threading.Event()
 
     def run(self) -> None:
+        """Tick at once, then every ``every`` seconds, until stopped."""
         try:
-            while not self.stop.is_set():
+            while True:
                 tick_logged()
-                self.stop.wait(self.every)
+                if self.stop.wait(self.every):
+                    return
         finally:
             connection.close()
 
