@@ -681,7 +681,7 @@ def org_heatmap(
                 need.source,
             )
         )
-    histogram = _histogram(people, column_ids, by="team__path")
+    histogram = _histogram(people, column_ids, by="person__team__path")
     supply: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for (path, skill_id), counts in histogram.items():
         row_team = row_of(path)
