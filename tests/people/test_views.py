@@ -75,6 +75,27 @@ def test_home_for_ld_and_executives_shows_org_size_by_team(client, org):
         assert "Left this month" not in page
 
 
+def test_navigation_adapts_to_roles(client, org):
+    learner = text(signed_in(client, org.people["learner"]).get(reverse("home")))
+    assert "Export org" not in learner
+    assert "Import people" not in learner
+    ld = text(signed_in(client, org.people["ld"]).get(reverse("home")))
+    assert f'href="{reverse("org_export", args=["csv"])}">Export org' in ld
+    assert "Import people" not in ld
+    admin = text(signed_in(client, org.people["admin"]).get(reverse("home")))
+    assert f'href="{reverse("org_import")}"' in admin
+    assert f'href="{reverse("audit")}"' in admin
+    assert 'href="/admin/"' not in admin  # the Django admin is for staff accounts only
+
+
+def test_home_for_a_login_without_a_person(client, db):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = text(client.get(reverse("home")))
+    assert "This login is not linked to a person" in page
+    assert "Left this month" in page
+    assert 'href="/admin/"' in page
+
+
 def test_base_carries_the_csrf_token_for_htmx_and_no_inline_script(client, org):
     page = text(signed_in(client, org.people["learner"]).get(reverse("home")))
     assert 'hx-headers=\'{"X-CSRFToken": "' in page
