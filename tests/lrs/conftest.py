@@ -113,3 +113,31 @@ def statement(**overrides: Any) -> dict[str, Any]:
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+@pytest.fixture
+def staff(db) -> dict[str, Any]:
+    """Users by role, without password hashing (the LRS tests only need their roles)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    def person(email: str, role: str | None = None, manager: Person | None = None) -> Person:
+        user = User.objects.create_user(email)
+        found = Person.objects.create(
+            user=user,
+            display_name=email.split("@")[0].title(),
+            manager=manager,
+            manager_path=f"{manager.manager_path}{manager.pk}/" if manager else "/",
+        )
+        if role:
+            RoleGrant.objects.create(person=found, role=role)
+        return found
+
+    manager = person("mia@example.com")
+    people = {
+        "admin": person("ada@example.com", RoleGrant.Role.ADMIN),
+        "ld": person("lena@example.com", RoleGrant.Role.LEARNING),
+        "executive": person("eve@example.com", RoleGrant.Role.EXECUTIVE),
+        "manager": manager,
+        "learner": person("leo@example.com", manager=manager),
+    }
+    return {name: found.user for name, found in people.items()} | {"anonymous": AnonymousUser()}

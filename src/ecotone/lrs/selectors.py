@@ -217,3 +217,91 @@ def mapping_for(viewer: Any, mapping_id: int) -> ActivityMapping:
     if found is None:
         raise NotFound("No such mapping.")
     return found
+
+
+# --- The statement browser ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BrowsedStatement:
+    statement_id: str
+    stored: datetime
+    actor: str
+    verb: str
+    target: str
+    voided: bool
+    raw: dict[str, Any]
+
+
+def browse_query(
+    *,
+    agent_email: str = "",
+    verb: str = "",
+    activity: str = "",
+    registration: uuid.UUID | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 50,
+) -> StatementQuery:
+    """The browser's filters as a statements query (the same index as the xAPI filters)."""
+    keys: list[str] = []
+    if registration is not None:
+        keys.append(key_for(filter_keys.REGISTRATION, str(registration)))
+    if activity:
+        keys.append(key_for(filter_keys.ACTIVITY_RELATED, activity))
+    if agent_email:
+        keys.append(key_for(filter_keys.AGENT, f"mbox:mailto:{agent_email.strip()}"))
+    if verb:
+        keys.append(key_for(filter_keys.VERB, verb))
+    return StatementQuery(
+        keys=tuple(keys),
+        since=since.isoformat() if since else None,
+        until=until.isoformat() if until else None,
+        limit=limit,
+    )
+
+
+def _label(value: dict[str, Any]) -> str:
+    for name in ("name",):
+        if isinstance(value.get(name), str):
+            return str(value[name])
+    definition = value.get("definition") or {}
+    names = definition.get("name") if isinstance(definition, dict) else None
+    if isinstance(names, dict) and names:
+        return str(next(iter(names.values())))
+    identity = filter_keys.agent_identity(value)
+    if identity:
+        return identity.split(":", 1)[1].replace("\x1f", " ")
+    return str(value.get("id", value.get("objectType", "")))
+
+
+def _browsed(payload: str, voided: bool = False) -> BrowsedStatement:
+    raw = json.loads(payload)
+    display = raw["verb"].get("display") or {}
+    return BrowsedStatement(
+        statement_id=raw["id"],
+        stored=datetime.fromisoformat(raw["stored"]),
+        actor=_label(raw["actor"]),
+        verb=str(next(iter(display.values()))) if display else raw["verb"]["id"],
+        target=_label(raw["object"]),
+        voided=voided,
+        raw=raw,
+    )
+
+
+def browse_statements(
+    viewer: Any, query: StatementQuery
+) -> tuple[list[BrowsedStatement], StatementQuery | None]:
+    """A page of the statement browser (admins and L&D), newest first, two queries at most."""
+    authz.require(viewer, "lrs.browse_statements")
+    page = find_statements(query)
+    return [_browsed(row.payload) for row in page.rows], page.more
+
+
+def browsed_statement(viewer: Any, statement_id: uuid.UUID) -> BrowsedStatement:
+    """One statement, voided or not, for the browser."""
+    authz.require(viewer, "lrs.browse_statements")
+    row = Statement.objects.filter(statement_id=statement_id).only("payload", "voided").first()
+    if row is None:
+        raise NotFound("No such statement.")
+    return _browsed(row.payload, voided=row.voided)

@@ -1,12 +1,157 @@
-"""HTML adapters of the LRS: the statement browser, clients, activity mappings."""
+"""HTML adapters of the LRS: the statement browser, LRS clients and activity mappings."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import functools
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ecotone.kernel.errors import DomainError, Forbidden, NotFound
+from ecotone.lrs import selectors, services
+from ecotone.lrs.forms import BrowseForm, ClientForm, MappingForm
+from ecotone.lrs.selectors import StatementQuery
+
+type View = Callable[..., HttpResponse]
 
 
+def _domain_errors(view: View) -> View:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from None
+        except Forbidden as error:
+            raise PermissionDenied(error.message) from None
+
+    return wrapper
+
+
+def _add_errors(form: Any, error: DomainError) -> None:
+    for name, problems in error.field_errors().items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+
+
+@require_GET
+@login_required
+@_domain_errors
 def browse(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    form = BrowseForm(request.GET or None)
+    query = selectors.browse_query()
+    if "more" in request.GET:
+        try:
+            query = StatementQuery.from_token(request.GET["more"])
+        except Exception:
+            query = selectors.browse_query()
+    elif form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        query = selectors.browse_query(
+            agent_email=data["agent"],
+            verb=data["verb"].strip(),
+            activity=data["activity"].strip(),
+            registration=data["registration"],
+            since=data["since"],
+            until=data["until"],
+        )
+    rows, more = selectors.browse_statements(request.user, query)
+    return render(
+        request,
+        "lrs/browse.html",
+        {"form": form, "rows": rows, "more": more.token() if more else ""},
+    )
 
 
-statement_detail = clients = revoke_client = mappings = delete_mapping = browse
+@require_GET
+@login_required
+@_domain_errors
+def statement_detail(request: HttpRequest, statement_id: uuid.UUID) -> HttpResponse:
+    found = selectors.browsed_statement(request.user, statement_id)
+    return render(
+        request,
+        "lrs/statement.html",
+        {"statement": found, "pretty": json.dumps(found.raw, indent=2, ensure_ascii=False)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@_domain_errors
+def clients(request: HttpRequest) -> HttpResponse:
+    listed = list(selectors.clients(request.user))
+    form = ClientForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.create_client(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                authority_email=form.cleaned_data["authority_email"] or None,
+            )
+        except DomainError as error:
+            _add_errors(form, error)
+        else:
+            listed = list(selectors.clients(request.user))
+            form = ClientForm()
+    return render(
+        request,
+        "lrs/clients.html",
+        {"clients": listed, "form": form, "issued": issued, "endpoint": "/xapi/"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+@_domain_errors
+def revoke_client(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = selectors.client_for(request.user, client_id)
+    services.revoke_client(actor=request.user, client=client)
+    messages.success(request, f"“{client.name}” can no longer use the LRS.")
+    return redirect("lrs:clients")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@_domain_errors
+def mappings(request: HttpRequest) -> HttpResponse:
+    form = MappingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.map_activity(
+                actor=request.user,
+                activity_iri=form.cleaned_data["activity_iri"],
+                skill_refs=form.skill_list(),
+                label=form.cleaned_data["label"],
+            )
+        except DomainError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Mapped: its completions now count as skill evidence.")
+            return redirect("lrs:mappings")
+    return render(
+        request,
+        "lrs/mappings.html",
+        {"mappings": list(selectors.mappings(request.user)), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+@_domain_errors
+def delete_mapping(request: HttpRequest, mapping_id: int) -> HttpResponse:
+    mapping = selectors.mapping_for(request.user, mapping_id)
+    services.unmap_activity(actor=request.user, mapping=mapping)
+    messages.success(request, "Mapping removed.")
+    return redirect("lrs:mappings")

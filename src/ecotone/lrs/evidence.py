@@ -1,0 +1,140 @@
+"""Inbound evidence: statements from outside tools that count as progress and skill evidence.
+
+The hook for the apps above the LRS (skills, content) is ``recognised_evidence``: they call it
+with the last ``seq`` they consumed and turn each record into their own evidence (``skills``:
+``record_evidence``). The LRS never calls upward (the domain map puts ``lrs`` below them).
+
+A statement is recognised when it
+
+- was sent by an LRS client (Ecotone's own ledger statements are not: the apps that wrote them
+  recorded their evidence directly, and counting them again would count twice),
+- is not voided,
+- has a verb of ``profile.EVIDENCE_VERBS`` (completed, passed, mastered),
+- targets an activity under ``ECOTONE_XAPI_BASE`` (a course, lesson or event of this Ecotone) or an
+  activity an admin mapped to skills (``ActivityMapping``).
+
+Its learner is resolved to an Ecotone user by account (``homePage`` = SITE_URL, ``name`` = user
+id) or by ``mbox`` (the user's e-mail); statements about unknown people are still returned, with
+``user_id`` None, so the consumer can decide.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from ecotone.lrs import keys as filter_keys
+from ecotone.lrs import profile
+from ecotone.lrs.models import ActivityMapping, Statement
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    seq: int
+    statement_id: str
+    stored: datetime
+    user_id: int | None
+    verb: str
+    activity_iri: str
+    ecotone_path: str | None
+    skill_refs: tuple[str, ...]
+    success: bool | None
+    completion: bool | None
+    score_scaled: float | None
+
+
+def _learner_user_ids(actors: list[dict[str, Any]]) -> dict[str, int]:
+    """Map actor identities to Ecotone user ids, in one query."""
+    emails: dict[str, str] = {}
+    ids: dict[str, int] = {}
+    for actor in actors:
+        identity = filter_keys.agent_identity(actor)
+        if identity is None:
+            continue
+        if "mbox" in actor:
+            emails[str(actor["mbox"]).removeprefix("mailto:").lower()] = identity
+        account = actor.get("account") or {}
+        if account.get("homePage") == settings.SITE_URL and str(account.get("name")).isdigit():
+            ids[identity] = int(account["name"])
+    if emails:
+        users = get_user_model().objects.filter(email__in=list(emails)).values_list("pk", "email")
+        for pk, email in users:
+            ids[emails[email.lower()]] = pk
+    return ids
+
+
+@dataclass(frozen=True)
+class EvidenceBatch:
+    records: list[EvidenceRecord]
+    cursor: int  # pass as ``after_seq`` next time: every statement up to it was examined
+
+
+def recognised_evidence(*, after_seq: int = 0, limit: int = 500) -> EvidenceBatch:
+    """Evidence in statements stored after ``after_seq``, oldest first.
+
+    Examines at most ``limit`` candidate statements; three queries whatever the batch size.
+    """
+    rows = list(
+        Statement.objects.filter(
+            seq__gt=after_seq,
+            voided=False,
+            client__isnull=False,
+            verb_id__in=sorted(profile.EVIDENCE_VERBS),
+        )
+        .order_by("seq")
+        .only("seq", "statement_id", "stored", "payload")[:limit]
+    )
+    parsed = [(row, json.loads(row.payload)) for row in rows]
+    base = profile.activity_base()
+    activity_iris = {
+        str(data["object"]["id"])
+        for _, data in parsed
+        if data["object"].get("objectType", "Activity") == "Activity"
+    }
+    mapped = {
+        mapping.activity_iri: tuple(mapping.skill_refs)
+        for mapping in ActivityMapping.objects.filter(
+            activity_key__in=[
+                filter_keys.filter_key(filter_keys.ACTIVITY, iri) for iri in activity_iris
+            ]
+        )
+    }
+    users = _learner_user_ids([data["actor"] for _, data in parsed])
+    records: list[EvidenceRecord] = []
+    for row, data in parsed:
+        target = data["object"]
+        if target.get("objectType", "Activity") != "Activity":
+            continue
+        iri = str(target["id"])
+        own = iri.startswith(base)
+        if not own and iri not in mapped:
+            continue
+        result = data.get("result") or {}
+        identity = filter_keys.agent_identity(data["actor"])
+        records.append(
+            EvidenceRecord(
+                seq=row.seq,
+                statement_id=data["id"],
+                stored=row.stored,
+                user_id=users.get(identity) if identity else None,
+                verb=data["verb"]["id"],
+                activity_iri=iri,
+                ecotone_path=iri.removeprefix(base) if own else None,
+                skill_refs=mapped.get(iri, ()),
+                success=result.get("success"),
+                completion=result.get("completion"),
+                score_scaled=(result.get("score") or {}).get("scaled"),
+            )
+        )
+    return EvidenceBatch(records=records, cursor=rows[-1].seq if rows else after_seq)
+
+
+def latest_seq() -> int:
+    """The newest statement's ``seq``: where a consumer starting today begins."""
+    last = Statement.objects.order_by("-seq").values_list("seq", flat=True).first()
+    return last or 0
