@@ -63,7 +63,7 @@ def test_digest_is_idempotent(db, mailoutbox):
 
 def test_digest_leaves_out_read_old_immediate_off_and_people_who_left(db, mailoutbox):
     reader = UserFactory()
-    _notify(reader, "Old news", age=timedelta(days=1, minutes=1))
+    _notify(reader, "Old news", age=timedelta(days=1, hours=1, minutes=1))
     mark_read(actor=reader, notification=_notify(reader, "Already read"))
     quiet = UserFactory()
     update_preferences(actor=quiet, email_mode="off")

@@ -50,7 +50,7 @@ def test_bell_shows_the_unread_count_in_one_query(learner, django_assert_num_que
     assert 'href="/notifications/"' in html
     assert ">3<span" in html
     assert 'hx-get="/notifications/badge/"' in html
-    assert 'hx-trigger="every 60s"' in html
+    assert 'hx-trigger="every 60s, notifications-changed from:body"' in html
 
 
 def test_bell_caps_the_count(learner):
@@ -130,6 +130,7 @@ def test_mark_read_with_htmx_returns_the_item(signed_in, learner):
     notification = _ping(learner, "Read me")
     response = signed_in.post(f"/notifications/{notification.pk}/read/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
+    assert response["HX-Trigger"] == "notifications-changed"
     html = response.content.decode()
     assert html.strip().startswith(f'<li id="notification-{notification.pk}" class="notification"')
     assert "Mark as read" not in html

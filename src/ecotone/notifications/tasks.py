@@ -18,6 +18,9 @@ from ecotone.notifications.scheduler import recurring
 logger = logging.getLogger(__name__)
 
 DIGEST_WINDOW = timedelta(days=1)
+# Slack so that a digest starting a little later than yesterday's misses nothing in between;
+# claiming (digest_sent_at) keeps anything from being sent twice.
+DIGEST_GRACE = timedelta(hours=1)
 # The digest goes out once a day at this time of settings.TIME_ZONE.
 DIGEST_TIME = time(7, 0)
 
@@ -80,7 +83,7 @@ def send_daily_digests() -> int:
     now = timezone.now()
     candidates = (
         Notification.objects.filter(
-            created_at__gte=now - DIGEST_WINDOW,
+            created_at__gte=now - DIGEST_WINDOW - DIGEST_GRACE,
             read_at__isnull=True,
             digest_sent_at__isnull=True,
             emailed_at__isnull=True,

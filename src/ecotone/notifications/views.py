@@ -17,6 +17,8 @@ from ecotone.notifications import selectors, services
 from ecotone.notifications.forms import MODE_HELP, PreferencesForm
 from ecotone.notifications.models import EmailMode, Notification
 
+BADGE_REFRESH_EVENT = "notifications-changed"
+
 
 def _page_number(request: HttpRequest) -> int:
     try:
@@ -63,7 +65,9 @@ def read(request: HttpRequest, notification_id: int) -> HttpResponse:
         actor=request.user, notification=_own(request, notification_id)
     )
     if getattr(request, "htmx", False):
-        return render(request, "notifications/inbox.html#item", {"notification": notification})
+        response = render(request, "notifications/inbox.html#item", {"notification": notification})
+        response["HX-Trigger"] = BADGE_REFRESH_EVENT  # the bell refreshes its count
+        return response
     return redirect(_back_to_inbox(request))
 
 
