@@ -234,7 +234,7 @@ def test_the_seed_is_audited_with_its_log_ins(company):
         "role grants": 15,
         "teams": company.added["teams"],
     }
-    assert event.detail["logins"] == {login.role: login.email for login in company.logins}
+    assert event.detail["logins"] == [[login.role, login.email] for login in company.logins]
     assert [(login.role, login.email, login.password) for login in last_seeded_logins()] == [
         (login.role, login.email, None) for login in company.logins
     ]

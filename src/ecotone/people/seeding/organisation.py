@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from itertools import batched
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
-from django.db.models.functions import Lower
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -785,6 +786,7 @@ def _write_teams(context: SeedContext) -> None:
     }
     taken = set(Team.objects.values_list("slug", flat=True))
     depth_of = {i: team.depth for i, team in enumerate(context.teams)}
+    parent_paths = Team.objects.filter(pk=OuterRef("parent_id")).values("path")[:1]
     context.progress.start("Writing teams", len(context.teams))
     for level in _by_level(context.teams, depth_of):
         new: list[tuple[TeamPlan, Team]] = []
@@ -814,8 +816,15 @@ def _write_teams(context: SeedContext) -> None:
                 plan.id = row.pk
                 plan.path = f"{plan.parent.path if plan.parent else '/'}{row.pk}/"
                 plan.created = True
-                row.path = plan.path
-            Team.objects.bulk_update([row for _, row in chunk], ["path"])
+            # The same paths, computed by the database in one statement per batch.
+            Team.objects.filter(pk__in=[row.pk for _, row in chunk]).update(
+                path=Concat(
+                    Coalesce(Subquery(parent_paths), Value("/")),
+                    Cast("pk", CharField()),
+                    Value("/"),
+                    output_field=CharField(),
+                )
+            )
             context.progress.advance(len(chunk))
         context.progress.advance(len(level) - len(new))
         context.added["teams"] += len(new)

@@ -178,11 +178,11 @@ def last_seeded_logins() -> list[DemoLogin]:
     event = SecurityEvent.objects.filter(action=SEEDED_ACTION).order_by("-id").first()
     if event is None:
         return []
-    emails: dict[str, str] = event.detail.get("logins", {})
+    pairs: list[tuple[str, str]] = [(role, email) for role, email in event.detail["logins"]]
     people = {
         person.user.email: person
         for person in Person.objects.select_related("user").filter(
-            user__email__in=emails.values(), status=Person.Status.ACTIVE
+            user__email__in=[email for _, email in pairs], status=Person.Status.ACTIVE
         )
     }
     return [
@@ -193,7 +193,7 @@ def last_seeded_logins() -> list[DemoLogin]:
             title=people[email].title,
             password=None,
         )
-        for role, email in emails.items()
+        for role, email in pairs
         if email in people
     ]
 
@@ -243,7 +243,8 @@ def seed_company(
                 "seed": seed,
                 "force": force,
                 "added": dict(sorted(context.added.items())),
-                "logins": {login.role: login.email for login in context.logins},
+                # Pairs, not a mapping: PostgreSQL's jsonb does not keep the keys' order.
+                "logins": [[login.role, login.email] for login in context.logins],
             },
         )
     return context
