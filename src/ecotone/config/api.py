@@ -173,9 +173,11 @@ def register_routers() -> None:
     from ecotone.notifications.rest import router as notifications_router
     from ecotone.people.rest import router as people_router
     from ecotone.people.rest_orgfile import router as orgfile_router
+    from ecotone.skills.rest import router as skills_router
 
     api.add_router("/", orgfile_router)  # first: /people/{person_id} would catch /people/import
     api.add_router("/", people_router)
+    api.add_router("/", skills_router)
     api.add_router("/", lrs_router)
     api.add_router("/", notifications_router)
 

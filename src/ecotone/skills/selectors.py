@@ -103,6 +103,14 @@ def role_profile_for(viewer: Any, slug: str) -> RoleProfile:
 # --- One person's levels -------------------------------------------------------------------------
 
 
+def viewer_person(viewer: Any) -> Person:
+    """The viewer's own person (accounts without one have no skills)."""
+    person = person_of(viewer)
+    if person is None:
+        raise NotFound("This account is not a person of the organisation.")
+    return person
+
+
 def may_see_private(viewer: Any, person: Person) -> bool:
     return authz.can(viewer, "skills.view_private", person)
 
