@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client, override_settings
 
@@ -565,3 +567,52 @@ def test_duplicate_team_name_among_siblings(as_user, org):
 
 def test_learner_cannot_create_team(as_user):
     assert call(as_user, "learner", "post", "/teams", {"name": "Rogue"}).status_code == 403
+
+
+# --- Who may call what: one table ------------------------------------------------------------
+
+ENDPOINT_MATRIX = """
+actor      method  path                              body                      status
+learner    get     /people/<peer>                    -                         200
+anonymous  get     /people/<peer>                    -                         401
+learner    patch   /people/<learner>                 {"bio":"hi"}              200
+peer       patch   /people/<learner>                 {"bio":"hi"}              403
+manager    patch   /people/<learner>                 {"bio":"hi"}              403
+admin      patch   /people/<learner>                 {"title":"Lead"}          200
+learner    post    /people/<peer>/deactivate         {}                        403
+ld         post    /people/<peer>/deactivate         {}                        403
+admin      post    /people/<peer>/deactivate         {}                        200
+manager    put     /people/<learner>/manager         {"manager":<ceo>}         403
+admin      put     /people/<learner>/manager         {"manager":<ceo>}         200
+executive  put     /people/<learner>/team            {"team":<people>}         403
+admin      put     /people/<learner>/team            {"team":<people>}         200
+ld         post    /people/<peer>/roles              {"role":"ld"}             403
+admin      post    /people/<peer>/roles              {"role":"ld"}             201
+executive  post    /teams                            {"name":"Ops"}            403
+admin      post    /teams                            {"name":"Ops"}            201
+learner    patch   /teams/platform                   {"name":"Core"}           403
+admin      patch   /teams/platform                   {"name":"Core"}           200
+anonymous  post    /me/tokens                        {"name":"x"}              401
+learner    post    /me/tokens                        {"name":"x"}              201
+"""
+
+
+def _matrix_rows():
+    lines = [line.split() for line in ENDPOINT_MATRIX.strip().splitlines()[1:]]
+    return [pytest.param(*line, id="-".join(line[:3])) for line in lines]
+
+
+@pytest.mark.parametrize(("actor", "method", "path", "body", "status"), _matrix_rows())
+def test_endpoint_permissions(org, actor, method, path, body, status):
+    ids = {name: person.pk for name, person in org.people.items()}
+    ids |= {name: team.pk for name, team in org.teams.items()}
+
+    def fill(text: str) -> str:
+        return re.sub(r"<(\w+)>", lambda match: str(ids[match[1]]), text)
+
+    path, body = fill(path), None if body == "-" else fill(body)
+    headers = {} if actor == "anonymous" else bearer(org.people[actor].user)
+    response = getattr(Client(), method)(
+        f"{API}{path}", body, content_type="application/json", **headers
+    )
+    assert response.status_code == int(status), response.content
