@@ -101,6 +101,7 @@ def _preview_context(preview: ImportPreview, token: str) -> dict[str, Any]:
         "rows": rows[:PREVIEW_ROWS],
         "hidden_rows": max(0, len(rows) - PREVIEW_ROWS),
         "token": token,
+        "section": "org_import",
     }
 
 
@@ -108,7 +109,7 @@ def _preview_context(preview: ImportPreview, token: str) -> dict[str, Any]:
 @require_GET
 def org_import(request: HttpRequest) -> HttpResponse:
     _require_import(request)
-    return render(request, "people/import.html", {"form": OrgImportForm()})
+    return render(request, "people/import.html", {"form": OrgImportForm(), "section": "org_import"})
 
 
 @login_required
@@ -117,7 +118,9 @@ def org_import_preview(request: HttpRequest) -> HttpResponse:
     _require_import(request)
     form = OrgImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "people/import.html", {"form": form}, status=422)
+        return render(
+            request, "people/import.html", {"form": form, "section": "org_import"}, status=422
+        )
     upload = form.cleaned_data["file"]
     deactivate_missing = bool(form.cleaned_data["deactivate_missing"])
     data = upload.read(MAX_BYTES + 1)
@@ -132,7 +135,9 @@ def org_import_preview(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied from None
     except DomainError as error:
         form.add_error("file", error.message)
-        return render(request, "people/import.html", {"form": form}, status=422)
+        return render(
+            request, "people/import.html", {"form": form, "section": "org_import"}, status=422
+        )
     token = _keep(request, data, upload.name, deactivate_missing)
     return render(request, "people/import_preview.html", _preview_context(preview, token))
 
@@ -145,7 +150,7 @@ def org_import_commit(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(SESSION_KEY, {}).get(token)
     path = _upload_path(token) if token.replace("-", "").replace("_", "").isalnum() else None
     if pending is None or path is None or not path.exists():
-        context = {"form": OrgImportForm(), "expired": True}
+        context = {"form": OrgImportForm(), "expired": True, "section": "org_import"}
         return render(request, "people/import.html", context, status=410)
     try:
         result = commit_org_import(
@@ -161,7 +166,7 @@ def org_import_commit(request: HttpRequest) -> HttpResponse:
         context = _preview_context(invalid.preview, token)
         return render(request, "people/import_preview.html", context, status=422)
     _forget(request, token)
-    return render(request, "people/import_result.html", {"result": result})
+    return render(request, "people/import_result.html", {"result": result, "section": "org_import"})
 
 
 @login_required
