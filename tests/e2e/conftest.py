@@ -58,7 +58,7 @@ def csp_violations(page: Any) -> list[str]:
 
 def sign_in(page: Any, base_url: str, email: str, password: str = "correct horse battery") -> None:
     page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base_url}/")

@@ -24,5 +24,5 @@ def test_manager_opens_team_page_and_a_report_profile(live_server, page, org, cs
 
     page.wait_for_url(f"{base}/people/{learner.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Leo Learner")
-    expect(page.get_by_text("Mia Manager").first).to_be_visible()
+    expect(page.locator("main").get_by_text("Mia Manager").first).to_be_visible()
     assert csp_violations == []
