@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.core.servers.basehttp import get_internal_wsgi_application
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
@@ -31,9 +32,8 @@ class EcotoneServer(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from ecotone.config.wsgi import application
-
-        return application
+        # settings.WSGI_APPLICATION: ecotone.config.wsgi.application, as runserver loads it.
+        return get_internal_wsgi_application()
 
 
 def server_options(*, bind: str, workers: int, threads: int = 4) -> dict[str, Any]:
