@@ -99,9 +99,33 @@ def test_digest_shows_times_in_the_persons_time_zone(db, mailoutbox):
     assert local.strftime("%H:%M") in mailoutbox[0].body
 
 
-def test_digest_costs_two_queries_per_person(db, django_assert_num_queries, mailoutbox):
+def test_digest_queries_do_not_grow_with_people(db, django_assert_num_queries, mailoutbox):
     for n in range(6):
         _notify(UserFactory(), f"News {n}")
-    # candidates (with their person), preferences, then per person: claim and re-read
-    with django_assert_num_queries(2 + 6 * 2):
+    # candidates (with their person), preferences, one claiming UPDATE and its read-back
+    with django_assert_num_queries(4):
         assert send_daily_digests.call() == 6
+    assert len(mailoutbox) == 6
+
+
+def test_a_failed_digest_releases_its_notifications(db, mailoutbox, monkeypatch):
+    from ecotone.notifications import emails
+
+    unlucky, lucky = UserFactory(email="unlucky@example.com"), UserFactory()
+    _notify(unlucky, "Lost?")
+    _notify(lucky, "Fine")
+    real_send = emails.send_digest
+
+    def flaky_send(user, notifications):
+        if user.email == "unlucky@example.com":
+            raise ConnectionError("mail server down")
+        real_send(user, notifications)
+
+    monkeypatch.setattr(emails, "send_digest", flaky_send)
+    assert send_daily_digests.call() == 1
+    assert Notification.objects.get(title="Lost?").digest_sent_at is None
+    assert Notification.objects.get(title="Fine").digest_sent_at is not None
+
+    monkeypatch.setattr(emails, "send_digest", real_send)
+    assert send_daily_digests.call() == 1
+    assert [m.to for m in mailoutbox][-1] == ["unlucky@example.com"]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import time, timedelta
-from typing import Any
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.tasks import task
@@ -21,6 +20,7 @@ DIGEST_WINDOW = timedelta(days=1)
 # Slack so that a digest starting a little later than yesterday's misses nothing in between;
 # claiming (digest_sent_at) keeps anything from being sent twice.
 DIGEST_GRACE = timedelta(hours=1)
+CLAIM_BATCH = 500  # ids per claiming UPDATE, well under every database's parameter limit
 # The digest goes out once a day at this time of settings.TIME_ZONE.
 DIGEST_TIME = time(7, 0)
 
@@ -65,6 +65,23 @@ def _recipient_relations() -> list[str]:
     return relations
 
 
+def _claim_for_digest(ids: list[int], now: datetime) -> set[int]:
+    """Mark these notifications as digested now, unless another run already did; return the ids
+    this run claimed. Two queries per batch, however many people."""
+    claimed: set[int] = set()
+    for start in range(0, len(ids), CLAIM_BATCH):
+        batch = ids[start : start + CLAIM_BATCH]
+        Notification.objects.filter(pk__in=batch, digest_sent_at__isnull=True).update(
+            digest_sent_at=now
+        )
+        claimed.update(
+            Notification.objects.filter(pk__in=batch, digest_sent_at=now).values_list(
+                "pk", flat=True
+            )
+        )
+    return claimed
+
+
 def _wants_digest(preference: NotificationPreference | None, kind: str) -> bool:
     if preference is None:
         return True
@@ -81,7 +98,7 @@ def send_daily_digests() -> int:
     second run, or a second worker, sends nothing twice.
     """
     now = timezone.now()
-    candidates = (
+    candidates = list(
         Notification.objects.filter(
             created_at__gte=now - DIGEST_WINDOW - DIGEST_GRACE,
             read_at__isnull=True,
@@ -92,34 +109,29 @@ def send_daily_digests() -> int:
         .select_related(*_recipient_relations())
         .order_by("recipient_id", "created_at", "pk")
     )
-    by_user: dict[int, list[Notification]] = defaultdict(list)
-    users: dict[int, Any] = {}
-    for notification in candidates:
-        by_user[notification.recipient_id].append(notification)
-        users[notification.recipient_id] = notification.recipient
     preferences = {
-        p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=list(by_user))
+        p.user_id: p
+        for p in NotificationPreference.objects.filter(
+            user_id__in={n.recipient_id for n in candidates}
+        )
     }
+    wanted = [n for n in candidates if _wants_digest(preferences.get(n.recipient_id), n.kind)]
+    claimed = _claim_for_digest([n.pk for n in wanted], now)
+    by_user: dict[int, list[Notification]] = defaultdict(list)
+    for notification in wanted:
+        if notification.pk in claimed:
+            by_user[notification.recipient_id].append(notification)
     sent = 0
     for user_id, notifications in by_user.items():
-        wanted = [n.pk for n in notifications if _wants_digest(preferences.get(user_id), n.kind)]
-        if not wanted:
-            continue
-        Notification.objects.filter(pk__in=wanted, digest_sent_at__isnull=True).update(
-            digest_sent_at=now
-        )
-        claimed = list(
-            Notification.objects.filter(pk__in=wanted, digest_sent_at=now).order_by(
-                "created_at", "pk"
-            )
-        )
-        if not claimed:
-            continue
         try:
-            emails.send_digest(users[user_id], claimed)
+            emails.send_digest(notifications[0].recipient, notifications)
         except Exception:
-            logger.exception("Digest to user %s failed; it will be retried", user_id)
-            Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(digest_sent_at=None)
+            logger.exception(
+                "Digest to user %s failed; its notifications are released for the next run", user_id
+            )
+            Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+                digest_sent_at=None
+            )
             continue
         sent += 1
     logger.info("Sent %d daily digest(s)", sent)
