@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("ecotone.notifications.urls")),
+    path("skills/", include("ecotone.skills.urls")),
     path("xapi/", include("ecotone.lrs.urls")),
     path("", include("ecotone.people.urls")),
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),

@@ -118,6 +118,11 @@ def _decode(content: bytes | str) -> str:
         raise DomainError("not_utf8", "Save the file as UTF-8.", field="file") from None
 
 
+def read_text(content: bytes | str) -> str:
+    """An uploaded file as text (UTF-8, at most 10 MB)."""
+    return _decode(content)
+
+
 def _records(text: str, filename: str) -> tuple[list[dict[str, str]], int]:
     """Rows as dicts keyed by normalised column names, and the line of the first row."""
     stripped = text.lstrip()
