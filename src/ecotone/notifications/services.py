@@ -81,17 +81,16 @@ def notify(
     _validate(kind=kind, title=title, url=url)
     if not recipient.is_active:
         return None
-    with transaction.atomic():
-        notification = Notification.objects.create(
-            recipient=recipient,
-            kind=kind,
-            title=title.strip(),
-            body=body,
-            url=url,
-            actor=actor,
-        )
-        if _email_modes([recipient.pk], kind)[recipient.pk] == EmailMode.IMMEDIATE:
-            _email_after_commit([notification.pk])
+    notification = Notification.objects.create(
+        recipient=recipient,
+        kind=kind,
+        title=title.strip(),
+        body=body,
+        url=url,
+        actor=actor,
+    )
+    if _email_modes([recipient.pk], kind)[recipient.pk] == EmailMode.IMMEDIATE:
+        _email_after_commit([notification.pk])
     return notification
 
 
@@ -116,23 +115,22 @@ def notify_many(
     if not unique:
         return []
     now = timezone.now()
-    with transaction.atomic():
-        created = Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient=recipient,
-                    kind=kind,
-                    title=title.strip(),
-                    body=body,
-                    url=url,
-                    actor=actor,
-                    created_at=now,
-                )
-                for recipient in unique.values()
-            ]
-        )
-        modes = _email_modes(unique, kind)
-        _email_after_commit([n.pk for n in created if modes[n.recipient_id] == EmailMode.IMMEDIATE])
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=recipient,
+                kind=kind,
+                title=title.strip(),
+                body=body,
+                url=url,
+                actor=actor,
+                created_at=now,
+            )
+            for recipient in unique.values()
+        ]
+    )
+    modes = _email_modes(unique, kind)
+    _email_after_commit([n.pk for n in created if modes[n.recipient_id] == EmailMode.IMMEDIATE])
     return created
 
 
