@@ -33,29 +33,52 @@ def team_paths() -> dict[int, str]:
 
 
 def org_rows() -> Iterator[list[str]]:
-    """One list of cells per person, in the order of ``COLUMNS``: four queries in all."""
+    """One list of cells per person, in the order of ``COLUMNS``: three queries in all."""
     paths = team_paths()
     roles: dict[int, list[str]] = defaultdict(list)
     for person_id, role in RoleGrant.objects.order_by("role").values_list("person_id", "role"):
         roles[person_id].append(role)
-    people = Person.objects.select_related("user", "manager__user").order_by(
-        "manager_path", "display_name", "pk"
+    people = Person.objects.order_by("manager_path", "display_name", "pk").values_list(
+        "pk",
+        "employee_id",
+        "user__email",
+        "display_name",
+        "title",
+        "team_id",
+        "manager__user__email",
+        "manager__employee_id",
+        "location",
+        "time_zone",
+        "start_date",
+        "status",
     )
-    for person in people.iterator(chunk_size=2000):
-        manager = person.manager
+    for (
+        pk,
+        employee_id,
+        email,
+        name,
+        title,
+        team_id,
+        manager_email,
+        manager_id,
+        location,
+        time_zone,
+        start_date,
+        status,
+    ) in people.iterator(chunk_size=2000):
         yield [
-            person.employee_id or "",
-            person.user.email,
-            person.display_name,
-            person.title,
-            paths.get(person.team_id, "") if person.team_id else "",
-            manager.user.email if manager else "",
-            (manager.employee_id or "") if manager else "",
-            person.location,
-            person.time_zone,
-            person.start_date.isoformat() if person.start_date else "",
-            person.status,
-            ",".join(roles.get(person.pk, [])),
+            employee_id or "",
+            email,
+            name,
+            title,
+            paths.get(team_id, "") if team_id else "",
+            manager_email or "",
+            manager_id or "",
+            location,
+            time_zone,
+            start_date.isoformat() if start_date else "",
+            status,
+            ",".join(roles.get(pk, [])),
         ]
 
 
