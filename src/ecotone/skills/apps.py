@@ -7,4 +7,7 @@ class SkillsConfig(AppConfig):
     verbose_name = "Skills"
 
     def ready(self) -> None:
-        from ecotone.skills import policies  # noqa: F401  (registers the permissions)
+        from ecotone.skills import (
+            policies,  # noqa: F401  (registers the permissions)
+            seeding,  # noqa: F401  (registers the demo seed steps)
+        )
