@@ -7,6 +7,7 @@ in front of it before opening it to a network.
 
 from __future__ import annotations
 
+import gc
 import os
 from argparse import ArgumentParser
 from typing import Any
@@ -58,6 +59,9 @@ def run_server(*, bind: str, workers: int) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     # Workers are forked from this process: they must not share its database connections.
     connections.close_all()
+    # What is loaded so far (settings, apps, migrations run by ``demo``) lives as long as the
+    # workers: keep the garbage collector off it, so forked workers neither copy nor rescan it.
+    gc.freeze()
     EcotoneServer(server_options(bind=bind, workers=workers)).run()
 
 
