@@ -22,7 +22,7 @@ class Command(BaseCommand):
     help = (
         "Create a fictional company: teams, people, managers and roles "
         f"({', '.join(f'{name}: {count:,}' for name, count in SIZES.items())} people). "
-        "The same seed always gives the same company."
+        "The same seed always gives the same company (its dates are counted back from today)."
     )
     requires_system_checks: list[str] = []  # a data command: no need to import every view first
 
