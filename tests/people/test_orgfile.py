@@ -608,3 +608,79 @@ def test_admins_and_learning_facilitators_may_export(org, actor, allowed):
     else:
         with pytest.raises(Forbidden):
             export_org(actor=org.users[actor], file_format="csv")
+
+
+# --- More matching rules ---------------------------------------------------------------------
+
+
+def test_manager_employee_id_resolves_and_must_agree_with_manager_email(org):
+    ceo = org.people["ceo"]
+    ceo.employee_id = "C1"
+    ceo.save()
+    headers = ["email", "name", "manager_employee_id", "manager_email"]
+    rows = [
+        ["new1@example.com", "New One", "C1", ""],
+        ["new2@example.com", "New Two", "C1", ceo.user.email],
+        ["new3@example.com", "New Three", "C1", org.people["peer"].user.email],
+        ["new4@example.com", "New Four", "NOPE", ""],
+    ]
+    preview = preview_org_import(
+        actor=org.users["admin"], file=org_file(rows, headers=headers), filename="m.csv"
+    )
+    assert [row.errors for row in preview.rows] == [
+        {},
+        {},
+        {"manager_email": [f"{org.people['peer'].user.email} is Pia Peer but manager employee id "
+                           "C1 is Cora CEO."]},
+        {"manager_employee_id": ["No one has employee id NOPE, in the file or in Ecotone."]},
+    ]  # fmt: skip
+
+
+def test_someone_new_can_be_imported_as_having_left(org):
+    rows = [["gone@example.com", "Gone Already", "left"]]
+    commit_org_import(
+        actor=org.users["admin"],
+        file=org_file(rows, headers=["email", "name", "status"]),
+        filename="o.csv",
+    )
+    gone = person("gone@example.com")
+    assert gone.status == "left"
+    assert gone.left_on is not None
+    assert gone.user.is_active is False
+
+
+def test_reports_move_up_past_every_manager_who_leaves(org):
+    manager, ceo = org.people["manager"], org.people["ceo"]
+    rows = [[manager.user.email, "Mia", "left"], [ceo.user.email, "Cora", "active"]]
+    commit_org_import(
+        actor=org.users["admin"],
+        file=org_file(rows, headers=["email", "name", "status"]),
+        filename="o.csv",
+    )
+    learner = person(org.people["learner"].user.email)
+    assert (learner.manager, learner.manager_path) == (ceo, f"/{ceo.pk}/")
+
+
+def test_deactivating_missing_managers_of_people_in_the_file_is_refused(org):
+    learner = org.people["learner"]
+    rows = [[p.user.email, p.display_name] for p in (learner, org.people["admin"])]
+    preview = preview_org_import(
+        actor=org.users["admin"],
+        file=org_file(rows, headers=["email", "name"]),
+        filename="o.csv",
+        deactivate_missing=True,
+    )
+    assert preview.rows[0].errors == {
+        "row": ["Mia Manager leaves in this import; give this person another manager."]
+    }
+    assert preview.rows[0].action == "error"
+    assert preview.rows[0].row_errors == [
+        "Mia Manager leaves in this import; give this person another manager."
+    ]
+
+
+def test_a_superuser_without_a_person_may_import(org):
+    root = User.objects.create_superuser("root@example.com")
+    result = commit_org_import(actor=root, file=org_file(GOOD_ROWS), filename="org.csv")
+    assert result.created == 3
+    assert RoleGrant.objects.get(person__user__email="nat@example.com").granted_by == root

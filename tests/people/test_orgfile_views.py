@@ -355,3 +355,18 @@ def test_api_report_is_json_serialisable_for_a_big_preview(org):
         **bearer(org.users["admin"]),
     )
     assert len(json.loads(response.content)["rows"]) == 500
+
+
+def test_confirming_after_the_org_changed_shows_the_new_report(client, org, settings):
+    signed_in(client, org, "admin")
+    outsider = org.people["outsider"]
+    data = f"email,name,manager_email\nnew@example.com,New,{outsider.user.email}\n".encode()
+    token = client.post(reverse("org_import_preview"), {"file": upload(data)}).context["token"]
+    services.deactivate_person(actor=org.users["admin"], person=outsider)
+    response = client.post(reverse("org_import_commit"), {"token": token})
+    assert response.status_code == 422
+    assert "Otto Outsider has left; give this person another manager." in (
+        response.content.decode()
+    )
+    assert not Person.objects.filter(user__email="new@example.com").exists()
+    assert len(uploads(settings)) == 1  # kept for another try until it expires
