@@ -12,7 +12,7 @@ from django.test import Client
 
 from ecotone.kernel.management.commands.openapi import SNAPSHOT, current_schema
 
-ERROR_STATUSES = {"401", "403", "404", "422", "429"}
+ERROR_STATUSES = {"400", "401", "403", "404", "422", "429"}
 
 
 def test_snapshot_matches_the_code():

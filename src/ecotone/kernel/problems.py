@@ -56,4 +56,5 @@ def problem_response(
 
 
 # The responses every endpoint documents besides its success.
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
+# 400 is a body that is not JSON at all; 422 is JSON that breaks the schema or a business rule.
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, cast
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
-from pydantic import AwareDatetime, field_validator
+from pydantic import AwareDatetime, field_validator, model_validator
 
 from ecotone import authz
 from ecotone.kernel.errors import DomainError, NotFound
@@ -38,7 +38,16 @@ TeamRefPath = Annotated[
 
 
 class Input(Schema):
-    """Request input. Text may not hold NUL characters, which no database column stores."""
+    """Request input: a JSON object, whose text may not hold NUL characters (no column stores
+    them). Plain ninja schemas would read any JSON value, ``[]`` or ``null`` included, as ``{}``.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError("Send a JSON object.")
+        return data
 
     @field_validator("*", mode="after")
     @classmethod
