@@ -272,14 +272,22 @@ def _score(query: str, label: str) -> float:
         return 1.0
     if len(query) >= 3 and (label.startswith(query) or f" {query}" in f" {label}"):
         return 0.92
-    best = difflib.SequenceMatcher(None, query, label).ratio()
+    best = _ratio(query, label)
     words = label.split()
     if len(words) > 1:
         span = len(query.split())
         for start in range(len(words) - span + 1):
             chunk = " ".join(words[start : start + span])
-            best = max(best, 0.97 * difflib.SequenceMatcher(None, query, chunk).ratio())
+            best = max(best, 0.97 * _ratio(query, chunk))
     return best
+
+
+def _ratio(query: str, label: str) -> float:
+    """Similarity 0 to 1; cheap upper bounds first, since most labels are far off."""
+    matcher = difflib.SequenceMatcher(None, query, label, autojunk=False)
+    if matcher.real_quick_ratio() < MATCH_THRESHOLD or matcher.quick_ratio() < MATCH_THRESHOLD:
+        return 0.0
+    return matcher.ratio()
 
 
 MATCH_THRESHOLD = 0.75
@@ -374,6 +382,15 @@ def top_experts(
         )
         .filter(rank__lte=per_skill)
         .select_related("person")
+        .only(
+            "person_id",
+            "skill_id",
+            "level",
+            "validated_level",
+            "validated_at",
+            "endorsements",
+            "person__display_name",
+        )
         .order_by("skill_id", "rank")
     )
     result: dict[int, list[SkillLevel]] = defaultdict(list)
@@ -470,6 +487,9 @@ def team_people(team: Team) -> QuerySet[Person]:
     return active_people().filter(team__path__startswith=team.path)
 
 
+EXPERT_GAPS = 25
+
+
 def _analyse(
     scope: str,
     people: QuerySet[Person],
@@ -485,11 +505,14 @@ def _analyse(
     gaps = [
         _gap(skill, needs[pk], histogram.get((None, pk), {})) for pk, skill in skill_map.items()
     ]
+    gaps.sort(key=lambda gap: (-gap.shortfall, gap.coverage, gap.skill.name.lower()))
     if experts:
-        best = top_experts(list(skill_map), people, per_skill=experts)
+        # Experts of the largest gaps and of every bus-factor risk: what the pages show.
+        wanted = {gap.skill.pk for gap in gaps[:EXPERT_GAPS]}
+        wanted |= {gap.skill.pk for gap in gaps if gap.bus_factor_risk}
+        best = top_experts(sorted(wanted), people, per_skill=experts)
         for gap in gaps:
             gap.experts = best.get(gap.skill.pk, [])
-    gaps.sort(key=lambda gap: (-gap.shortfall, gap.coverage, gap.skill.name.lower()))
     return GapAnalysis(scope=scope, people=people.count(), gaps=gaps)
 
 
