@@ -322,8 +322,26 @@ def test_create_person_bad_input(as_user, body, field):
 def test_malformed_json_is_a_problem(as_user):
     client, headers = as_user("admin")
     response = client.post(f"{API}/people", "{not json", content_type="application/json", **headers)
-    assert response.status_code in {400, 422}
+    assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("body", ["[]", "null", '"text"', "[null, null]"])
+def test_body_must_be_a_json_object(as_user, org, body):
+    client, headers = as_user("learner")
+    response = client.patch(
+        f"{API}/people/{org.people['learner'].pk}",
+        body,
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input"
+
+
+def test_ids_beyond_what_a_column_holds_are_422(as_user):
+    response = call(as_user, "learner", "get", f"/people/{2**63}")
+    assert response.status_code == 422
 
 
 def test_person_edits_own_profile(as_user, org):
