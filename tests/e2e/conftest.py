@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/browsers or set ECOTONE_CHROMIUM")
+        pytest.fail(f"No Chromium at {CHROMIUM}: run scripts/browsers or set ECOTONE_CHROMIUM")
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
@@ -49,9 +49,11 @@ def csp_violations(page: Any) -> list[str]:
     seen: list[str] = []
     page.on(
         "console",
-        lambda message: seen.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            seen.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
     )
     return seen
 
