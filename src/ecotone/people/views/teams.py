@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ecotone import authz
 from ecotone.kernel.errors import DomainError, NotFound
+from ecotone.kernel.pagination import paginate
 from ecotone.people import selectors, services
 from ecotone.people.forms import TeamForm, add_domain_error
 from ecotone.people.models import Team
-from ecotone.people.views.common import domain_errors, posted
+from ecotone.people.views.common import domain_errors, int_param, posted
 
 
 @require_GET
@@ -24,13 +25,12 @@ from ecotone.people.views.common import domain_errors, posted
 def team_list(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     authz.require(viewer, "people.view_team")
+    page = paginate(selectors.team_list(viewer), page=int_param(request.GET.get("page")), size=100)
+    selectors.with_rolled_up_counts(viewer, page.items)
     return render(
         request,
         "people/team_list.html",
-        {
-            "teams": selectors.team_list(viewer),
-            "can_manage": authz.can(viewer, "people.manage_teams"),
-        },
+        {"page": page, "can_manage": authz.can(viewer, "people.manage_teams")},
     )
 
 
