@@ -4,6 +4,10 @@
 
   document.documentElement.classList.add("js");
 
+  /* The org chart opened at someone: bring them into view (the script is deferred: the DOM is ready). */
+  var focused = document.querySelector(".org-node.is-focused");
+  if (focused) focused.scrollIntoView({ block: "center" });
+
   function closest(target, selector) {
     return target instanceof Element ? target.closest(selector) : null;
   }
