@@ -586,6 +586,36 @@ def test_django_admin_refuses_a_reporting_cycle(client, org):
     assert "cannot report to" in response.content.decode()
 
 
+def test_django_admin_move_of_a_team_re_roots_its_sub_teams(client, org):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    engineering, people_team = org.teams["engineering"], org.teams["people"]
+    response = client.post(
+        reverse("admin:people_team_change", args=[engineering.pk]),
+        {
+            "name": "Engineering",
+            "slug": "engineering",
+            "description": "",
+            "parent": people_team.pk,
+            "lead": "",
+        },
+    )
+    assert response.status_code == 302
+    platform = Team.objects.get(pk=org.teams["platform"].pk)
+    assert platform.path == f"{people_team.path}{engineering.pk}/{platform.pk}/"
+    assert platform.depth == 3
+
+
+def test_django_admin_refuses_a_team_cycle(client, org):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    engineering = org.teams["engineering"]
+    response = client.post(
+        reverse("admin:people_team_change", args=[engineering.pk]),
+        {"name": "Engineering", "slug": "engineering", "parent": org.teams["platform"].pk},
+    )
+    assert response.status_code == 200
+    assert "Platform is inside Engineering." in response.content.decode()
+
+
 # --- Sign-in -------------------------------------------------------------------------------------
 
 
