@@ -159,6 +159,12 @@ def print_preview(console: Console, preview: ImportPreview) -> None:
                     for column, messages in row.errors.items()
                     for message in messages
                 )
+            elif row.action == "create":
+                details = ", ".join(
+                    f"{column}: {row.values[column]}"
+                    for column in ("title", "team", "manager_email", "manager_employee_id")
+                    if row.values.get(column)
+                )
             else:
                 details = "\n".join(
                     f"{name}: {change.old or '—'} → {change.new or '—'}"
