@@ -15,8 +15,9 @@ from django.db import models
 class Statement(models.Model):
     """One statement, as stored (JSON text), with the columns its reads need.
 
-    ``seq`` orders statements stored in the same microsecond and is the second half of the paging
-    cursor ``(stored, seq)``. A statement is never edited except to mark it voided.
+    ``stored`` is unique per statement within a process (``services.next_stored``); ``seq`` breaks
+    ties between processes and is the second half of the paging cursor ``(stored, seq)``. A
+    statement is never edited except to mark it voided.
     """
 
     seq = models.BigAutoField(primary_key=True)
@@ -56,7 +57,11 @@ class StatementKey(models.Model):
     """
 
     statement = models.ForeignKey(
-        Statement, on_delete=models.CASCADE, related_name="keys", db_column="statement_seq"
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="keys",
+        to_field="statement_id",
+        db_column="statement_id",
     )
     key = models.UUIDField()
     stored = models.DateTimeField()

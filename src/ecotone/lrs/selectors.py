@@ -38,7 +38,7 @@ class StatementQuery:
     until: str | None = None
     limit: int = 0
     ascending: bool = False
-    after: tuple[str, int] | None = None
+    after: tuple[str, str] | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -59,14 +59,14 @@ class StatementQuery:
             until=data["until"],
             limit=int(data["limit"]),
             ascending=bool(data["ascending"]),
-            after=(str(after[0]), int(after[1])) if after else None,
+            after=(str(after[0]), str(after[1])) if after else None,
             extra=dict(data.get("extra", {})),
         )
 
 
 @dataclass(frozen=True)
 class StatementRow:
-    seq: int
+    tiebreak: str
     stored: datetime
     payload: str
 
@@ -81,25 +81,30 @@ def key_for(kind: str, value: str) -> str:
     return str(filter_keys.filter_key(kind, value))
 
 
-def _window(queryset: QuerySet[Any], query: StatementQuery, seq: str) -> QuerySet[Any]:
-    stored = "stored"
+def _window(queryset: QuerySet[Any], query: StatementQuery, tiebreak: str) -> QuerySet[Any]:
+    """Since/until and the keyset cursor on ``(stored, tiebreak)``, in the query's order."""
     if query.since:
-        queryset = queryset.filter(**{f"{stored}__gt": datetime.fromisoformat(query.since)})
+        queryset = queryset.filter(stored__gt=datetime.fromisoformat(query.since))
     if query.until:
-        queryset = queryset.filter(**{f"{stored}__lte": datetime.fromisoformat(query.until)})
+        queryset = queryset.filter(stored__lte=datetime.fromisoformat(query.until))
     if query.after is not None:
-        moment, last = datetime.fromisoformat(query.after[0]), query.after[1]
+        moment = datetime.fromisoformat(query.after[0])
+        last: Any = int(query.after[1]) if tiebreak == "seq" else uuid.UUID(query.after[1])
         direction = "gt" if query.ascending else "lt"
         queryset = queryset.filter(
-            Q(**{f"{stored}__{direction}": moment})
-            | Q(**{stored: moment, f"{seq}__{direction}": last})
+            Q(**{f"stored__{direction}": moment})
+            | Q(**{"stored": moment, f"{tiebreak}__{direction}": last})
         )
-    order = [stored, seq] if query.ascending else [f"-{stored}", f"-{seq}"]
+    order = ["stored", tiebreak] if query.ascending else ["-stored", f"-{tiebreak}"]
     return queryset.order_by(*order)
 
 
 def find_statements(query: StatementQuery) -> StatementPage:
-    """One page of statements, in ``stored`` order, served by one index range scan."""
+    """One page of statements, in ``stored`` order, served by one index range scan.
+
+    With filters, the scan runs over ``StatementKey`` rows of the most selective key (the others
+    are checked with indexed EXISTS probes); without, over the statements' ``stored`` index.
+    """
     size = query.page_size
     if query.keys:
         driving, *others = query.keys
@@ -112,18 +117,19 @@ def find_statements(query: StatementQuery) -> StatementPage:
                     )
                 )
             )
-        queryset = _window(queryset, query, seq="statement_id")
+        queryset = _window(queryset, query, tiebreak="statement_id")
         found = list(
             queryset.values_list("statement_id", "stored", "statement__payload")[: size + 1]
         )
     else:
-        queryset = _window(Statement.objects.filter(voided=False), query, seq="seq")
+        queryset = _window(Statement.objects.filter(voided=False), query, tiebreak="seq")
         found = list(queryset.values_list("seq", "stored", "payload")[: size + 1])
-    rows = [StatementRow(seq, stored, payload) for seq, stored, payload in found[:size]]
+    rows = [StatementRow(str(tiebreak), stored, payload) for tiebreak, stored, payload in found]
     more = None
-    if len(found) > size:
+    if len(rows) > size:
+        rows = rows[:size]
         last = rows[-1]
-        more = replace(query, after=(last.stored.isoformat(), last.seq))
+        more = replace(query, after=(last.stored.isoformat(), last.tiebreak))
     return StatementPage(rows=rows, more=more)
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ecotone import authz
@@ -139,6 +139,8 @@ class _Prepared:
     target: uuid.UUID | None
     is_voiding: bool
     timed: bool
+    stored: datetime
+    voided: bool = False
 
 
 def _prepare(
@@ -188,17 +190,74 @@ def store_statements(
             return _store(statements, version, client, attachments or {})
 
 
+def _db_uuid(value: uuid.UUID | None) -> Any:
+    if value is None or connection.features.has_native_uuid_field:
+        return value
+    return value.hex
+
+
+def _db_time(value: datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+_STATEMENT_COLUMNS = (
+    "statement_id, stored, timestamp, verb_id, actor_key, ref_target, is_voiding, voided, "
+    "version, client_id, payload, has_attachments"
+)
+
+
+def _insert_statements(items: Iterable[_Prepared], client: LrsClient | None) -> None:
+    """One multi-row INSERT per table: the ORM's per-value work dominated batch ingest."""
+    client_id = client.pk if client is not None else None
+    rows = [
+        (
+            _db_uuid(item.statement_id),
+            _db_time(item.stored),
+            _db_time(parse_timestamp(item.data["timestamp"])),
+            item.data["verb"]["id"][:2048],
+            _db_uuid(
+                filter_keys.filter_key("actor", filter_keys.actor_identity(item.data["actor"]))
+            ),
+            _db_uuid(item.target),
+            item.is_voiding,
+            False,
+            str(item.data["version"])[:16],
+            client_id,
+            item.payload,
+            bool(item.data.get("attachments")),
+        )
+        for item in items
+    ]
+    placeholders = ", ".join(["%s"] * 12)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {Statement._meta.db_table} ({_STATEMENT_COLUMNS}) "  # noqa: S608
+            f"VALUES ({placeholders})",
+            rows,
+        )
+
+
+def _insert_keys(rows: list[tuple[Any, Any, Any]]) -> None:
+    """Insert (statement_id, key, stored) rows, already in database form."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {StatementKey._meta.db_table} (statement_id, key, stored) "  # noqa: S608
+            "VALUES (%s, %s, %s)",
+            rows,
+        )
+
+
 def _store(
     statements: Sequence[dict[str, Any]],
     version: str,
     client: LrsClient | None,
     attachments: Mapping[str, tuple[str, bytes]],
 ) -> list[str]:
-    stored = next_stored()
     authority = client.authority if client is not None else system_authority()
     prepared: dict[uuid.UUID, _Prepared] = {}
     ids: list[str] = []
     for statement in statements:
+        stored = next_stored()
         data = _prepare(statement, version=version, stored=stored, authority=authority)
         statement_id = uuid.UUID(data["id"])
         ids.append(data["id"])
@@ -216,6 +275,7 @@ def _store(
             target=uuid.UUID(target["id"]) if target else None,
             is_voiding=data["verb"]["id"] == VOIDED,
             timed="timestamp" in statement,
+            stored=stored,
         )
     existing = {
         row.statement_id: row
@@ -238,37 +298,20 @@ def _store(
             if target is not None and target.is_voiding:
                 raise StatementInvalid("a voiding statement cannot be voided", "object.id")
         item.payload = json.dumps(item.data, separators=(",", ":"), ensure_ascii=False)
-    rows = [
-        Statement(
-            statement_id=item.statement_id,
-            stored=stored,
-            timestamp=parse_timestamp(item.data["timestamp"]),
-            verb_id=item.data["verb"]["id"][:2048],
-            actor_key=filter_keys.filter_key(
-                "actor", filter_keys.actor_identity(item.data["actor"])
-            ),
-            ref_target=item.target,
-            is_voiding=item.is_voiding,
-            version=str(item.data["version"])[:16],
-            client=client,
-            payload=item.payload,
-            has_attachments=bool(item.data.get("attachments")),
-        )
-        for item in prepared.values()
-    ]
-    Statement.objects.bulk_create(rows)
-    by_id = {row.statement_id: row for row in rows}
-    _void_targets(prepared.values(), by_id)
-    key_rows: list[StatementKey] = []
+    _insert_statements(prepared.values(), client)
+    _void_targets(prepared)
+    native = connection.features.has_native_uuid_field
+    key_rows: list[tuple[Any, Any, Any]] = []
     for item in prepared.values():
-        row = by_id[item.statement_id]
-        if row.voided:
+        if item.voided:
             continue
         own = filter_keys.statement_keys(item.data)
         own |= _inherited(item.target, prepared, targets)
-        key_rows.extend(StatementKey(statement=row, key=key, stored=stored) for key in own)
-    StatementKey.objects.bulk_create(key_rows)
-    _adopt_referrers(by_id, prepared)
+        db_id = item.statement_id if native else item.statement_id.hex
+        db_stored = _db_time(item.stored)
+        key_rows.extend((db_id, key if native else key.hex, db_stored) for key in own)
+    _insert_keys(key_rows)
+    _adopt_referrers(prepared)
     _update_activities(item.data for item in prepared.values())
     if attachments:
         AttachmentContent.objects.bulk_create(
@@ -350,38 +393,35 @@ def _inherited(
     return inherited
 
 
-def _void_targets(prepared: Iterable[_Prepared], by_id: Mapping[uuid.UUID, Statement]) -> None:
-    for item in prepared:
+def _void_targets(prepared: Mapping[uuid.UUID, _Prepared]) -> None:
+    for item in prepared.values():
         if not item.is_voiding or item.target is None:
             continue
         voided = Statement.objects.filter(
             statement_id=item.target, is_voiding=False, voided=False
         ).update(voided=True, voided_by=item.statement_id)
         if voided:
-            StatementKey.objects.filter(
-                statement__in=Statement.objects.filter(statement_id=item.target).values("seq")
-            ).delete()
-        if item.target in by_id and not by_id[item.target].is_voiding:
-            by_id[item.target].voided = True
+            StatementKey.objects.filter(statement__statement_id=item.target).delete()
+        target = prepared.get(item.target)
+        if target is not None and not target.is_voiding:
+            target.voided = True
 
 
-def _adopt_referrers(
-    by_id: Mapping[uuid.UUID, Statement], prepared: Mapping[uuid.UUID, _Prepared]
-) -> None:
+def _adopt_referrers(prepared: Mapping[uuid.UUID, _Prepared]) -> None:
     """Statements stored earlier that target the new ones: void, or inherit their keys."""
     referrers = list(
-        Statement.objects.filter(ref_target__in=list(by_id))
-        .exclude(seq__in=[row.seq for row in by_id.values()])
-        .only("seq", "statement_id", "ref_target", "is_voiding", "voided", "stored")
+        Statement.objects.filter(ref_target__in=list(prepared))
+        .exclude(statement_id__in=list(prepared))
+        .only("statement_id", "ref_target", "is_voiding", "voided", "stored")
     )
     for referrer in referrers:
         assert referrer.ref_target is not None
-        target = by_id[referrer.ref_target]
+        target = prepared[referrer.ref_target]
         if referrer.is_voiding and not target.is_voiding and not target.voided:
-            Statement.objects.filter(seq=target.seq).update(
+            Statement.objects.filter(statement_id=target.statement_id).update(
                 voided=True, voided_by=referrer.statement_id
             )
-            StatementKey.objects.filter(statement_id=target.seq).delete()
+            StatementKey.objects.filter(statement__statement_id=target.statement_id).delete()
             target.voided = True
     keys_of = {
         statement_id: filter_keys.inheritable_keys(item.data)
@@ -392,7 +432,7 @@ def _adopt_referrers(
         if not frontier:
             break
         rows = [
-            StatementKey(statement_id=referrer.seq, key=key, stored=referrer.stored)
+            StatementKey(statement_id=referrer.statement_id, key=key, stored=referrer.stored)
             for referrer, inherited in frontier
             if not referrer.voided
             for key in inherited
@@ -402,7 +442,7 @@ def _adopt_referrers(
         frontier = [
             (row, parents[row.ref_target])
             for row in Statement.objects.filter(ref_target__in=list(parents)).only(
-                "seq", "statement_id", "ref_target", "voided", "stored"
+                "statement_id", "ref_target", "voided", "stored"
             )
             if row.ref_target is not None
         ]

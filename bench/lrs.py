@@ -1,0 +1,573 @@
+"""Benchmark of the built-in LRS, over HTTP, against Ralph 5.1.0 and the raw insert rate.
+
+    python bench/lrs.py --statements 20000                      # SQLite file in a temp dir
+    python bench/lrs.py --statements 20000 --database postgres://root@127.0.0.1:5432/ecotone_bench
+
+What it does, in order:
+1. generates N statements from a seed (agents, verbs, activities, registrations, context parents,
+   instructors), keeping the expected count of every filter value;
+2. starts Ecotone under gunicorn (4 workers) on a fresh database, creates an LRS client;
+3. correctness first: stores a separate 1,000-statement check set and compares the result count of
+   every filter (paged through ``more``) with the generator; stops on any difference;
+4. ingests the N statements in phases: batches of 1, 100 and 1000, each at concurrency 1 and 4;
+5. checks the counts again over the full set, then times each filter query (p50/p95, limit 25) and
+   paging through ``more``;
+6. measures the raw insert rate of the same statement rows into the same database (executemany
+   of (id, stored, payload) into a bare table, 100 rows a transaction): the storage limit;
+7. runs Ralph 5.1.0 (fs backend, patched: ../shared/peers/ralph_fs_append.py) when it is installed
+   in /tmp/ralph-venv, with the same batches of 100; otherwise prints why it was skipped.
+
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+VERBS = [
+    f"http://adlnet.gov/expapi/verbs/{name}"
+    for name in (
+        "completed",
+        "passed",
+        "failed",
+        "attempted",
+        "experienced",
+        "answered",
+        "attended",
+        "launched",
+        "mastered",
+        "commented",
+    )
+]
+
+
+# --- The data set ------------------------------------------------------------------------------
+
+
+class DataSet:
+    """N seeded statements and the expected count of each filter value."""
+
+    def __init__(self, count: int, seed: int, namespace: str = "bench") -> None:
+        rng = random.Random(seed)
+        agents = max(10, count // 50)
+        activities = max(10, count // 20)
+        registrations = max(5, count // 100)
+        self.statements: list[dict[str, Any]] = []
+        self.expected: dict[str, Counter[str]] = {
+            name: Counter()
+            for name in (
+                "agent",
+                "related_agent",
+                "verb",
+                "activity",
+                "related_activity",
+                "registration",
+            )
+        }
+        for _ in range(count):
+            agent = f"mailto:{namespace}-learner{rng.randrange(agents)}@example.com"
+            verb = rng.choice(VERBS)
+            activity = f"https://{namespace}.example/activities/{rng.randrange(activities)}"
+            parent = f"https://{namespace}.example/courses/{rng.randrange(activities // 10 + 1)}"
+            statement: dict[str, Any] = {
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "actor": {"objectType": "Agent", "mbox": agent},
+                "verb": {"id": verb, "display": {"en-US": verb.rsplit("/", 1)[1]}},
+                "object": {
+                    "objectType": "Activity",
+                    "id": activity,
+                    "definition": {"name": {"en-US": f"Activity {activity[-4:]}"}},
+                },
+                "context": {"contextActivities": {"parent": [{"id": parent}]}},
+                "result": {"completion": True, "score": {"scaled": round(rng.random(), 3)}},
+                "timestamp": "2026-01-01T00:00:00Z",
+            }
+            related_agents = {agent}
+            if rng.random() < 0.3:
+                instructor = f"mailto:{namespace}-coach{rng.randrange(10)}@example.com"
+                statement["context"]["instructor"] = {"mbox": instructor}
+                related_agents.add(instructor)
+            if rng.random() < 0.5:
+                registration = str(uuid.UUID(int=rng.randrange(registrations) + 1, version=4))
+                statement["context"]["registration"] = registration
+                self.expected["registration"][registration] += 1
+            self.expected["agent"][agent] += 1
+            for related in related_agents:
+                self.expected["related_agent"][related] += 1
+            self.expected["verb"][verb] += 1
+            self.expected["activity"][activity] += 1
+            self.expected["related_activity"][activity] += 1
+            if parent != activity:
+                self.expected["related_activity"][parent] += 1
+            self.statements.append(statement)
+
+    def samples(self, kind: str, count: int, seed: int = 7) -> list[str]:
+        values = sorted(self.expected[kind])
+        return random.Random(seed).sample(values, min(count, len(values)))
+
+
+def params_for(kind: str, value: str) -> dict[str, str]:
+    if kind in ("agent", "related_agent"):
+        params = {"agent": json.dumps({"mbox": value})}
+        if kind == "related_agent":
+            params["related_agents"] = "true"
+        return params
+    if kind in ("activity", "related_activity"):
+        params = {"activity": value}
+        if kind == "related_activity":
+            params["related_activities"] = "true"
+        return params
+    return {kind: value}
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
+
+
+class Lrs:
+    """An xAPI endpoint: host, port, base path and Basic credentials; one connection per thread."""
+
+    def __init__(self, name: str, port: int, base: str, key: str, secret: str) -> None:
+        self.name, self.port, self.base = name, port, base
+        token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+        self.headers = {
+            "Authorization": f"Basic {token}",
+            "X-Experience-API-Version": "1.0.3",
+            "Content-Type": "application/json",
+        }
+        self.local = threading.local()
+
+    def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+        for attempt in range(3):
+            connection = getattr(self.local, "connection", None)
+            if connection is None:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+                self.local.connection = connection
+            try:
+                connection.request(method, path, body=body, headers=self.headers)
+                response = connection.getresponse()
+                return response.status, response.read()
+            except (http.client.HTTPException, ConnectionError, OSError):
+                connection.close()
+                self.local.connection = None
+                if attempt == 2:
+                    raise
+        raise RuntimeError("unreachable")
+
+    def post(self, statements: list[dict[str, Any]]) -> None:
+        status, body = self.request(
+            "POST", f"{self.base}statements", json.dumps(statements).encode()
+        )
+        if status != 200:
+            raise RuntimeError(f"{self.name}: POST answered {status}: {body[:300]!r}")
+
+    def query(self, params: dict[str, str]) -> dict[str, Any]:
+        status, body = self.request("GET", f"{self.base}statements?{urlencode(params)}")
+        if status != 200:
+            raise RuntimeError(f"{self.name}: GET answered {status}: {body[:300]!r}")
+        return dict(json.loads(body))
+
+    def count(self, params: dict[str, str]) -> int:
+        page = self.query({**params, "limit": "500"})
+        total = len(page["statements"])
+        while page.get("more"):
+            status, body = self.request("GET", page["more"])
+            if status != 200:
+                raise RuntimeError(f"{self.name}: more answered {status}")
+            page = json.loads(body)
+            total += len(page["statements"])
+        return total
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(port: int, path: str, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("GET", path)
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing answers on port {port}")
+
+
+# --- Measurements ----------------------------------------------------------------------------------
+
+
+def ingest(lrs: Lrs, statements: list[dict[str, Any]], batch: int, workers: int) -> float:
+    """Statements per second for one phase."""
+    batches = [statements[i : i + batch] for i in range(0, len(statements), batch)]
+    started = time.perf_counter()
+    if workers == 1:
+        for item in batches:
+            lrs.post(item)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(lrs.post, batches))
+    return len(statements) / (time.perf_counter() - started)
+
+
+def check_counts(lrs: Lrs, data: DataSet, per_kind: int) -> int:
+    checked = 0
+    for kind in data.expected:
+        for value in data.samples(kind, per_kind):
+            got = lrs.count(params_for(kind, value))
+            want = data.expected[kind][value]
+            if got != want:
+                raise SystemExit(f"{lrs.name}: {kind}={value} returned {got}, expected {want}")
+            checked += 1
+    return checked
+
+
+def time_queries(lrs: Lrs, data: DataSet, repeat: int) -> dict[str, tuple[float, float]]:
+    results: dict[str, tuple[float, float]] = {}
+    cases: dict[str, list[dict[str, str]]] = {
+        kind: [params_for(kind, value) for value in data.samples(kind, repeat, seed=11)]
+        for kind in data.expected
+    }
+    cases["since/until"] = [
+        {"since": "2000-01-01T00:00:00Z", "until": datetime.now(UTC).isoformat()}
+    ] * repeat
+    cases["no filter"] = [{}] * repeat
+    for name, param_list in cases.items():
+        timings = []
+        for params in param_list:
+            started = time.perf_counter()
+            lrs.query({**params, "limit": "25"})
+            timings.append((time.perf_counter() - started) * 1000)
+        results[name] = (statistics.median(timings), quantile(timings, 0.95))
+    timings = []
+    page = lrs.query({"limit": "25", "verb": COMPLETED})
+    for _ in range(repeat):
+        if not page.get("more"):
+            break
+        started = time.perf_counter()
+        status, body = lrs.request("GET", page["more"])
+        timings.append((time.perf_counter() - started) * 1000)
+        page = json.loads(body)
+    if timings:
+        results["paging (more)"] = (statistics.median(timings), quantile(timings, 0.95))
+    return results
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def raw_insert_rate(statements: list[dict[str, Any]]) -> float:
+    """Rows per second of a bare executemany of (id, stored, payload), 100 rows a transaction."""
+    from django.db import connection, transaction
+
+    table = "lrs_bench_raw"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        uuid_type = "uuid" if connection.vendor == "postgresql" else "char(32)"
+        stamp = "timestamptz" if connection.vendor == "postgresql" else "datetime"
+        cursor.execute(
+            f"CREATE TABLE {table} (id {uuid_type} PRIMARY KEY, stored {stamp}, payload text)"
+        )
+    rows = [
+        (
+            statement["id"]
+            if connection.vendor == "postgresql"
+            else statement["id"].replace("-", ""),
+            datetime.now(UTC).isoformat(),
+            json.dumps(statement, separators=(",", ":")),
+        )
+        for statement in statements
+    ]
+    placeholder = "%s"
+    started = time.perf_counter()
+    for index in range(0, len(rows), 100):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (id, stored, payload) VALUES ({placeholder}, {placeholder}, {placeholder})",
+                rows[index : index + 100],
+            )
+    rate = len(rows) / (time.perf_counter() - started)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {table}")
+    return rate
+
+
+# --- Servers -------------------------------------------------------------------------------------
+
+
+def prepare_database(url: str | None, workdir: Path) -> str:
+    if url is None:
+        return f"sqlite:///{workdir / 'bench.sqlite3'}"
+    if url.startswith("postgres"):
+        import psycopg
+
+        name = url.rsplit("/", 1)[1]
+        admin_url = url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
+def start_ecotone(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    return subprocess.Popen(
+        [
+            gunicorn,
+            "ecotone.config.wsgi:application",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "300",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+
+
+def start_ralph(workdir: Path) -> tuple[subprocess.Popen[bytes] | None, int, str]:
+    venv = Path("/tmp/ralph-venv/bin")  # where ../shared/peers/ralph_fs_append.py installs it
+    if not (venv / "ralph").exists():
+        return None, 0, "Ralph 5.1.0 is not installed in /tmp/ralph-venv (see ralph_fs_append.py)"
+    peers = ROOT.parent / "shared" / "peers"
+    if not (peers / "ralph_fs_append.py").exists():
+        return None, 0, "../shared/peers/ralph_fs_append.py is missing"
+    env = {
+        **os.environ,
+        "RALPH_APP_DIR": str(workdir / "ralph-app"),
+        "RALPH_RUNSERVER_BACKEND": "fs",
+        "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(workdir / "ralph-data"),
+        "PYTHONPATH": str(peers),
+    }
+    (workdir / "ralph-data").mkdir(exist_ok=True)
+    created = subprocess.run(
+        [
+            str(venv / "ralph"),
+            "auth",
+            "-w",
+            "-u",
+            "bench",
+            "-p",
+            "benchpass",
+            "-s",
+            "all",
+            "-M",
+            "mailto:bench@example.com",
+        ],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    if created.returncode != 0:
+        return None, 0, f"ralph auth failed: {created.stderr.decode()[-300:]}"
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(venv / "uvicorn"),
+            "ralph_fs_append:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        start_new_session=True,
+    )
+    return process, port, ""
+
+
+def stop(process: subprocess.Popen[bytes] | None) -> None:
+    if process is not None and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# --- Main ----------------------------------------------------------------------------------------
+
+
+def phases(total: int) -> list[tuple[int, int, int]]:
+    """(batch, workers, statements) for each phase; batch 1 is kept small: it is slow."""
+    single = min(1000, max(100, total // 20))
+    rest = max(0, total - 2 * single)
+    per = rest // 4
+    return [
+        (1, 1, single),
+        (1, 4, single),
+        (100, 1, per),
+        (100, 4, per),
+        (1000, 1, per),
+        (1000, 4, rest - 3 * per),
+    ]
+
+
+def report(title: str, rows: list[tuple[str, str]]) -> None:
+    print(f"\n{title}")
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"  {name.ljust(width)}  {value}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--statements", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--database", help="DATABASE_URL of a scratch database (recreated)")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=30, help="queries timed per filter")
+    parser.add_argument("--ralph-statements", type=int, default=5000)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="ecotone-bench-"))
+    database = prepare_database(args.database, workdir)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "ECOTONE_DATA_DIR": str(workdir),
+        "ECOTONE_SECRET_KEY": "bench-" + uuid.uuid4().hex,
+        "DJANGO_SETTINGS_MODULE": "ecotone.config.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from ecotone.lrs import services
+    from ecotone.people.models import User
+
+    print(f"Database: {database.split('@')[-1]}  statements: {args.statements}  seed: {args.seed}")
+    call_command("migrate", verbosity=0)
+    admin = User.objects.create_superuser("bench-admin@example.com")
+    issued = services.create_client(actor=admin, name="bench", scopes=["all"])
+    port = free_port()
+    server = start_ecotone(env, port, args.workers)
+    ralph_process = None
+    try:
+        wait_for(port, "/xapi/about")
+        ecotone = Lrs("Ecotone", port, "/xapi/", issued.client.key, issued.secret)
+
+        check = DataSet(1000, args.seed + 1, namespace="check")
+        ecotone.post(check.statements)
+        checked = check_counts(ecotone, check, per_kind=5)
+        print(f"Correctness: {checked} filter counts match the generator (check set of 1000).")
+
+        data = DataSet(args.statements, args.seed)
+        ingest_rows = []
+        offset = 0
+        rates: dict[tuple[int, int], float] = {}
+        for batch, workers, count in phases(args.statements):
+            chunk = data.statements[offset : offset + count]
+            offset += count
+            if not chunk:
+                continue
+            rate = ingest(ecotone, chunk, batch, workers)
+            rates[(batch, workers)] = rate
+            ingest_rows.append(
+                (f"batch {batch:>4} x {workers} clients ({count})", f"{rate:8.0f} statements/s")
+            )
+        for kind, counter in check.expected.items():
+            data.expected[kind].update(counter)  # the check set shares the verbs
+        checked = check_counts(ecotone, data, per_kind=5)
+        print(f"Correctness: {checked} filter counts match the generator after ingest.")
+        report("Ecotone ingest", ingest_rows)
+        timings = time_queries(ecotone, data, args.repeat)
+        report(
+            f"Ecotone queries at {args.statements + 1000} statements (limit 25, ms)",
+            [(name, f"p50 {p50:6.2f}   p95 {p95:6.2f}") for name, (p50, p95) in timings.items()],
+        )
+        raw = raw_insert_rate(data.statements)
+        report(
+            "Raw insert rate (same rows, same database, 100 a transaction)",
+            [
+                ("rows/s", f"{raw:8.0f}"),
+                ("Ecotone batch 100 x 1 / raw", f"{rates.get((100, 1), 0) / raw:8.1%}"),
+                ("Ecotone batch 100 x 4 / raw", f"{rates.get((100, 4), 0) / raw:8.1%}"),
+            ],
+        )
+
+        ralph_process, ralph_port, reason = start_ralph(workdir)
+        if ralph_process is None:
+            print(f"\nRalph skipped: {reason}")
+            return
+        wait_for(ralph_port, "/whoami")
+        ralph = Lrs("Ralph", ralph_port, "/xAPI/", "bench", "benchpass")
+        sample = DataSet(args.ralph_statements, args.seed + 2, namespace="ralph")
+        half = len(sample.statements) // 2
+        ralph_rows = []
+        for workers, chunk in ((1, sample.statements[:half]), (4, sample.statements[half:])):
+            ralph_rate = ingest(ralph, chunk, 100, workers)
+            ratio = rates.get((100, workers), 0) / ralph_rate
+            ralph_rows.append(
+                (
+                    f"batch  100 x {workers} clients ({len(chunk)})",
+                    f"{ralph_rate:8.0f} statements/s   Ecotone is {ratio:.1f}x",
+                )
+            )
+        report("Ralph 5.1.0, fs backend, patched: ingest", ralph_rows)
+        ralph_timings: list[tuple[str, str]] = []
+        for kind in ("agent", "verb", "activity"):
+            values = sample.samples(kind, min(args.repeat, 10), seed=11)
+            times = []
+            for value in values:
+                started = time.perf_counter()
+                ralph.query({**params_for(kind, value), "limit": "25"})
+                times.append((time.perf_counter() - started) * 1000)
+            ralph_timings.append(
+                (
+                    kind,
+                    f"p50 {statistics.median(times):8.2f} ms at {len(sample.statements)} statements",
+                )
+            )
+        report("Ralph 5.1.0 queries (limit 25)", ralph_timings)
+    finally:
+        stop(server)
+        stop(ralph_process)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
