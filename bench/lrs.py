@@ -39,7 +39,6 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,7 +64,7 @@ VERBS = [
 ]
 
 
-# --- The data set ------------------------------------------------------------------------------
+# --- The data set ---------------------------------------------------------------------------------
 
 
 class DataSet:
@@ -144,7 +143,7 @@ def params_for(kind: str, value: str) -> dict[str, str]:
     return {kind: value}
 
 
-# --- HTTP ----------------------------------------------------------------------------------------
+# --- HTTP -----------------------------------------------------------------------------------------
 
 
 class Lrs:
@@ -221,7 +220,7 @@ def wait_for(port: int, path: str, seconds: float = 180) -> None:
     raise RuntimeError(f"nothing answers on port {port}")
 
 
-# --- Measurements ----------------------------------------------------------------------------------
+# --- Measurements ---------------------------------------------------------------------------------
 
 
 def ingest(lrs: Lrs, statements: list[dict[str, Any]], batch: int, workers: int) -> float:
@@ -272,7 +271,7 @@ def time_queries(lrs: Lrs, data: DataSet, repeat: int) -> dict[str, tuple[float,
         if not page.get("more"):
             break
         started = time.perf_counter()
-        status, body = lrs.request("GET", page["more"])
+        _, body = lrs.request("GET", page["more"])
         timings.append((time.perf_counter() - started) * 1000)
         page = json.loads(body)
     if timings:
@@ -307,12 +306,11 @@ def raw_insert_rate(statements: list[dict[str, Any]]) -> float:
         )
         for statement in statements
     ]
-    placeholder = "%s"
     started = time.perf_counter()
     for index in range(0, len(rows), 100):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {table} (id, stored, payload) VALUES ({placeholder}, {placeholder}, {placeholder})",
+                f"INSERT INTO {table} (id, stored, payload) VALUES (%s, %s, %s)",
                 rows[index : index + 100],
             )
     rate = len(rows) / (time.perf_counter() - started)
@@ -321,7 +319,7 @@ def raw_insert_rate(statements: list[dict[str, Any]]) -> float:
     return rate
 
 
-# --- Servers -------------------------------------------------------------------------------------
+# --- Servers --------------------------------------------------------------------------------------
 
 
 def prepare_database(url: str | None, workdir: Path) -> str:
@@ -422,7 +420,7 @@ def stop(process: subprocess.Popen[bytes] | None) -> None:
             process.wait()
 
 
-# --- Main ----------------------------------------------------------------------------------------
+# --- Main -----------------------------------------------------------------------------------------
 
 
 def phases(total: int) -> list[tuple[int, int, int]]:
@@ -559,7 +557,8 @@ def main() -> None:
             ralph_timings.append(
                 (
                     kind,
-                    f"p50 {statistics.median(times):8.2f} ms at {len(sample.statements)} statements",
+                    f"p50 {statistics.median(times):8.2f} ms "
+                    f"at {len(sample.statements)} statements",
                 )
             )
         report("Ralph 5.1.0 queries (limit 25)", ralph_timings)
