@@ -82,6 +82,16 @@
     });
   });
 
+  /* A live request that landed on the sign-in page (the session expired): go there whole,
+     instead of swapping a sign-in form into a fragment. */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.responseURL && xhr.responseURL.indexOf("/accounts/login/") !== -1) {
+      event.detail.shouldSwap = false;
+      window.location.href = xhr.responseURL;
+    }
+  });
+
   /* A picked option fills its picker's "current" label, so the choice stays visible. */
   document.addEventListener("change", function (event) {
     var input = event.target;
