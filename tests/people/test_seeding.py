@@ -19,8 +19,9 @@ from ecotone.people.seeding import (
     seed_company,
     steps,
 )
+from ecotone.people.seeding.company import DIVISIONS
 from ecotone.people.seeding.names import PLACES
-from ecotone.people.seeding.organisation import DIVISIONS, email_local_part
+from ecotone.people.seeding.organisation import email_local_part
 
 TODAY = dt.date(2026, 11, 2)
 
@@ -30,8 +31,18 @@ def fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+PEOPLE_STEPS = ["teams", "people", "departures", "roles", "write"]
+
+
 def seed(**options) -> SeedContext:
-    return seed_company(**{"size": "small", "seed": 1, "today": TODAY, **options})
+    """The org chart alone (other apps' steps have tests of their own)."""
+    return seed_company(
+        **{"size": "small", "seed": 1, "today": TODAY, "through": "write", **options}
+    )
+
+
+def org_chart_added(context: SeedContext) -> dict[str, int]:
+    return {key: context.added[key] for key in ("people", "teams", "role grants")}
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -97,8 +108,21 @@ def test_another_seed_gives_another_company(db):
 
 def test_steps_run_in_order_with_a_generator_of_their_own():
     names = [step.name for step in steps()]
-    assert names[:5] == ["teams", "people", "departures", "roles", "write"]
+    assert names[:5] == PEOPLE_STEPS
     assert [step.order for step in steps()] == sorted(step.order for step in steps())
+
+
+def test_the_whole_pipeline_is_deterministic_too(db):
+    def whole(seed_number: int) -> dict[str, list[tuple]]:
+        return seeded_then_rolled_back(seed=seed_number, through=None)
+
+    assert whole(5) == whole(5)
+
+
+def test_an_unknown_last_step_is_refused(db):
+    with pytest.raises(DomainError) as refused:
+        seed(through="everything")
+    assert refused.value.code == "unknown_step"
 
 
 # --- The shape of the company ---------------------------------------------------------------
@@ -112,9 +136,11 @@ def company(db) -> SeedContext:
 def test_small_company_has_150_people_and_a_team_tree(company):
     assert Person.objects.count() == 150
     assert User.objects.count() == 150
-    assert company.added == Counter(
-        {"people": 150, "teams": Team.objects.count(), "role grants": 15}
-    )
+    assert org_chart_added(company) == {
+        "people": 150,
+        "teams": Team.objects.count(),
+        "role grants": 15,
+    }
     assert 15 <= Team.objects.count() <= 40
     roots = list(Team.objects.filter(parent=None))
     assert [t.name for t in roots] == ["Larkspur"]
@@ -229,11 +255,9 @@ def test_the_seed_is_audited_with_its_log_ins(company):
     assert event.actor_id is None
     assert event.detail["size"] == "small"
     assert event.detail["seed"] == 1
-    assert event.detail["added"] == {
-        "people": 150,
-        "role grants": 15,
-        "teams": company.added["teams"],
-    }
+    assert {key: event.detail["added"][key] for key in ("people", "teams", "role grants")} == (
+        org_chart_added(company)
+    )
     assert event.detail["logins"] == [[login.role, login.email] for login in company.logins]
     assert [(login.role, login.email, login.password) for login in last_seeded_logins()] == [
         (login.role, login.email, None) for login in company.logins
@@ -259,7 +283,7 @@ def test_an_unknown_size_is_refused(db):
 
 def test_force_adds_the_company_beside_existing_people(org):
     context = seed(force=True)
-    assert context.added["people"] == 150
+    assert org_chart_added(context)["people"] == 150
     assert Person.objects.count() == 158
     assert Team.objects.filter(parent=None).count() == 2
 
@@ -267,7 +291,7 @@ def test_force_adds_the_company_beside_existing_people(org):
 def test_seeding_twice_with_force_adds_nothing_twice(company):
     before = snapshot()
     again = seed(force=True)
-    assert again.added == Counter({"role grants": 0, "people": 0, "teams": 0})
+    assert org_chart_added(again) == {"people": 0, "teams": 0, "role grants": 0}
     assert snapshot() == before
     assert all(login.password is None for login in again.logins)
 

@@ -205,14 +205,22 @@ def seed_company(
     today: dt.date | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    through: str | None = None,
 ) -> SeedContext:
     """Generate the fictional company and write it, all or nothing.
 
     The same ``size``, ``seed`` and ``today`` always give the same company. A database that
     already holds people or teams is refused unless ``force``: then rows that already exist
     (teams by parent and name, people by e-mail address) are kept as they are and reused, so
-    seeding twice adds nothing twice.
+    seeding twice adds nothing twice. ``through`` names the last step to run (``"write"``: the
+    org chart alone), for tests and benchmarks that need no more.
     """
+    to_run = steps()
+    if through is not None:
+        names = [step.name for step in to_run]
+        if through not in names:
+            raise DomainError("unknown_step", f"No seed step is called {through!r}.")
+        to_run = to_run[: names.index(through) + 1]
     if size not in SIZES:
         raise DomainError("unknown_size", f"Choose a size among {', '.join(SIZES)}.", field="size")
     with transaction.atomic():
@@ -231,7 +239,7 @@ def seed_company(
             progress=progress or QuietProgress(),
             rng=random.Random(seed),
         )
-        for step in steps():
+        for step in to_run:
             context.rng = random.Random(f"{seed}/{step.name}")
             step.run(context)
         audit.record(
