@@ -218,7 +218,7 @@ def test_list_people_runs_constant_queries(as_user, org, django_assert_num_queri
 def test_list_teams_runs_constant_queries(as_user, org, django_assert_num_queries):
     client, headers = as_user("learner")
     client.get(f"{API}/teams", **headers)
-    with django_assert_num_queries(10) as small:
+    with django_assert_num_queries(11) as small:
         assert client.get(f"{API}/teams", **headers).status_code == 200
     for n in range(20):
         team = TeamFactory(name=f"Squad {n}", parent=org.teams["platform"])

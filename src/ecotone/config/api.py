@@ -7,6 +7,8 @@ rate limited (``ECOTONE_API_RATE``, read at request time so a deployment or a te
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -51,23 +53,43 @@ class CsrfSessionAuth(SessionAuth):
 
 
 class ApiRateThrottle(SimpleRateThrottle):
-    """Requests per authenticated user, at the rate ``ECOTONE_API_RATE`` ("600/m") says now."""
+    """Requests per authenticated user, at the rate ``ECOTONE_API_RATE`` ("600/m") says now.
+
+    Ninja's throttles keep the request being checked on the (shared) throttle object; this one
+    keeps it per thread, so concurrent requests in a threaded server cannot mix their counts.
+    """
 
     scope = "api"
 
     def __init__(self) -> None:
         super().__init__(rate=settings.ECOTONE_API_RATE)
-
-    def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = settings.ECOTONE_API_RATE
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        self._current = threading.local()
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
         user_id = getattr(getattr(request, "auth", None), "pk", None)
         if user_id is None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": user_id}
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        key = self.get_cache_key(request)
+        if key is None:
+            return True
+        allowed, period = self.parse_rate(settings.ECOTONE_API_RATE)
+        if allowed is None or period is None:
+            return True
+        now = time.time()
+        history = [moment for moment in self.cache.get(key, []) if moment > now - period]
+        self._current.state = (history, now, allowed, period)
+        if len(history) >= allowed:
+            return False
+        self.cache.set(key, [now, *history], period)
+        return True
+
+    def wait(self) -> float | None:
+        """Seconds until the oldest request in the window leaves it."""
+        history, now, _allowed, period = self._current.state
+        return max(1.0, period - (now - history[-1])) if history else float(period)
 
 
 class EcotoneApi(NinjaAPI):

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, cast
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.schema import DjangoGetter
 from pydantic import AwareDatetime, field_validator, model_validator
 
 from ecotone import authz
@@ -45,7 +46,8 @@ class Input(Schema):
     @model_validator(mode="before")
     @classmethod
     def _an_object(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
+        raw = data._obj if isinstance(data, DjangoGetter) else data  # ninja wraps the input
+        if not isinstance(raw, dict):
             raise ValueError("Send a JSON object.")
         return data
 
@@ -323,8 +325,7 @@ def _referenced_team(viewer: Any, team: int | str | None, *, field: str) -> Team
 
 
 def _team(viewer: Any, team_ref: str) -> Team:
-    teams = selectors.with_member_counts(selectors.teams(viewer).select_related("lead"))
-    team = _by_ref(teams, team_ref).first()
+    team = _by_ref(selectors.teams(viewer).select_related("lead"), team_ref).first()
     if team is None:
         raise NotFound("No such team.")
     return team
@@ -536,10 +537,11 @@ def me(request: HttpRequest) -> Me:
 @router.get("/teams", response={200: TeamPage, **ERRORS}, summary="List the teams", tags=["teams"])
 def list_teams(request: HttpRequest, filters: Query[TeamFilters]) -> TeamPage:
     """Teams in tree order (parents before children), with member counts. Constant queries."""
-    queryset = selectors.with_member_counts(selectors.teams(request.user).select_related("lead"))
+    queryset = selectors.team_list(request.user)
     if filters.parent is not None:
         queryset = queryset.filter(parent_id=filters.parent)
-    page = paginate(queryset.order_by("path"), page=filters.page, size=filters.size)
+    page = paginate(queryset, page=filters.page, size=filters.size)
+    selectors.with_rolled_up_counts(request.user, page.items)
     return TeamPage(
         items=[_team_out(team) for team in page.items],
         count=page.total,
@@ -601,9 +603,8 @@ def update_team(request: HttpRequest, team_ref: TeamRefPath, payload: TeamPatch)
 
 def _team_detail(viewer: Any, team_ref: str) -> TeamDetail:
     team = _team(viewer, team_ref)
-    children = selectors.with_member_counts(
-        selectors.teams(viewer).filter(parent=team).select_related("lead")
-    ).order_by("name")
+    children = list(selectors.teams(viewer).filter(parent=team).select_related("lead"))
+    selectors.with_rolled_up_counts(viewer, [team, *children], within=team)
     return TeamDetail(
         **_team_out(team).model_dump(), children=[_team_out(child) for child in children]
     )
