@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ecotone.kernel.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "ecotone.config.urls"
