@@ -13,12 +13,14 @@ def _run(exception: Exception) -> HttpResponse | None:
 
 def test_not_found_becomes_the_404_page(db):
     response = _run(NotFound("No such course."))
-    assert response is not None and response.status_code == 404
+    assert response is not None
+    assert response.status_code == 404
 
 
 def test_forbidden_becomes_the_403_page(db):
     response = _run(Forbidden())
-    assert response is not None and response.status_code == 403
+    assert response is not None
+    assert response.status_code == 403
 
 
 def test_other_errors_are_left_alone(db):
