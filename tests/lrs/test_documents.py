@@ -82,6 +82,7 @@ def test_state_is_scoped_by_registration(xapi):
         _q(activityId=ACTIVITY, agent='{"name": "nobody"}', stateId="x"),
         _q(activityId=ACTIVITY, agent=AGENT, stateId="x", registration="nope"),
         _q(activityId=ACTIVITY, agent=AGENT, stateId="x", unknown="1"),
+        _q(activityId=ACTIVITY, agent=AGENT, stateId="nul\x00"),
     ],
 )
 def test_state_bad_parameters_are_400(xapi, params):

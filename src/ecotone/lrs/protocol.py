@@ -106,7 +106,9 @@ def _from_django(request: HttpRequest) -> XapiRequest:
         user=getattr(request, "user", None),
     )
     if xreq.method == "POST" and "method" in params:
-        return _alternate(xreq)
+        xreq = _alternate(xreq)
+    if any("\x00" in value for value in xreq.params.values()):
+        raise StatementInvalid("parameters cannot contain NUL characters")
     return xreq
 
 

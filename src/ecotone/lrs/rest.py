@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema, Status
+from pydantic import field_validator
 
 from ecotone.kernel.problems import ERRORS
 from ecotone.lrs import selectors, services
@@ -35,8 +36,18 @@ class ClientIn(Schema):
     name: str = Field(min_length=1, max_length=120)
     scopes: list[str] = Field(min_length=1, description=f"Among: {', '.join(services.ALL_SCOPES)}.")
     authority_email: str | None = Field(
-        default=None, description="E-mail of the authority agent; by default the client itself."
+        default=None,
+        max_length=254,
+        description="E-mail of the authority agent; by default the client itself.",
     )
+
+    @field_validator("name", "authority_email", "scopes", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        text = " ".join(value) if isinstance(value, list) else value
+        if isinstance(text, str) and "\x00" in text:
+            raise ValueError("Text cannot contain NUL characters.")
+        return value
 
 
 def _out(client: LrsClient) -> ClientOut:
