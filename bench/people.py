@@ -167,7 +167,7 @@ def run(size: str, seed: int, runs: int, *, org_only: bool) -> None:
     console.print(
         f"Database: {connection.vendor}; Python {platform.python_version()}; "
         f"seeded {context.added['people']:,} people and {context.added['teams']:,} teams "
-        f"{'(the org chart alone) ' if org_only else '(with every app's demo data) '}"
+        f"({'the org chart alone' if org_only else 'and the other apps demo data'}) "
         f"in {seed_seconds:.1f} s"
     )
     console.print(table)
