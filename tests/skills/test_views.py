@@ -146,3 +146,23 @@ def test_profile_partial_shows_self_ratings_only_to_private_viewers(engineers, f
     assert "Self-rating" in render_for("manager")
     assert "Self-rating" not in render_for("peer")
     assert "Python" in render_for("peer")  # required by the role, shown with its target hidden
+
+
+def test_framework_managers_deprecate_and_merge_from_the_skill_page(org, framework):
+    client = client_for(org.users["ld"])
+    assert "Merge into" in client.get("/skills/sql/").content.decode()
+    assert "Merge into" not in client_for(org.users["peer"]).get("/skills/sql/").content.decode()
+    client.post("/skills/sql/change/", {"action": "deprecated"})
+    framework.skills["sql"].refresh_from_db()
+    assert framework.skills["sql"].status == "deprecated"
+    client.post("/skills/sql/change/", {"action": "active"})
+    response = client.post("/skills/sql/change/", {"action": "merge", "into": "python"})
+    assert response.status_code == 302
+    framework.skills["sql"].refresh_from_db()
+    assert framework.skills["sql"].merged_into == framework.skills["python"]
+    assert (
+        client_for(org.users["peer"])
+        .post("/skills/python/change/", {"action": "deprecated"})
+        .status_code
+        == 403
+    )

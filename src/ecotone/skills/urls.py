@@ -16,4 +16,5 @@ urlpatterns = [
     path("manage/import/", views.import_framework, name="import"),
     path("manage/export.<str:format>", views.export_framework, name="export"),
     path("<slug:slug>/", views.skill_detail, name="detail"),
+    path("<slug:slug>/change/", views.change_skill, name="change"),
 ]

@@ -94,8 +94,39 @@ def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "scale": [(step, meaning.get(step.level, "")) for step in selectors.scale()],
             "experts": experts,
             "interested": selectors.people_interested(request.user, skill),
+            "can_manage": authz.can(request.user, "skills.manage_framework"),
+            "others": selectors.skills(request.user)
+            .exclude(pk=skill.pk)
+            .only("name", "slug", "category")
+            if authz.can(request.user, "skills.manage_framework")
+            else [],
         },
     )
+
+
+@require_POST
+@login_required
+@domain_errors
+def change_skill(request: HttpRequest, slug: str) -> HttpResponse:
+    """Deprecate, restore or merge a skill (framework managers)."""
+    skill = selectors.skill_for(request.user, slug)
+    action = request.POST.get("action", "")
+    try:
+        if action == "merge":
+            into = selectors.skill_for(request.user, request.POST.get("into", ""))
+            services.merge_skill(actor=request.user, skill=skill, into=into)
+            messages.success(request, f"Merged {skill.name} into {into.name}.")
+            return redirect("skills:detail", slug=into.slug)
+        if action in ("deprecated", "active"):
+            services.update_skill(actor=request.user, skill=skill, status=action)
+            messages.success(request, f"{skill.name} is now {action}.")
+        else:
+            messages.error(request, "Unknown action.")
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, error.message)
+    return redirect("skills:detail", slug=skill.slug)
 
 
 # --- My skills -----------------------------------------------------------------------------------
