@@ -684,3 +684,23 @@ def test_a_superuser_without_a_person_may_import(org):
     result = commit_org_import(actor=root, file=org_file(GOOD_ROWS), filename="org.csv")
     assert result.created == 3
     assert RoleGrant.objects.get(person__user__email="nat@example.com").granted_by == root
+
+
+def test_commit_runs_the_same_queries_whatever_the_number_of_rows(org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def commit(people, title, new):
+        rows = [[p.user.email, p.display_name, title, f"Acme/{title}"] for p in people]
+        rows += [
+            [f"new{title}{i}@example.com", f"New {i}", title, f"Acme/{title}"] for i in range(new)
+        ]
+        data = org_file(rows, headers=["email", "name", "title", "team"])
+        with CaptureQueriesContext(connection) as queries:
+            commit_org_import(actor=org.users["admin"], file=data, filename="o.csv")
+        return len(queries)
+
+    people = list(org.people.values())
+    few = commit(people[:2], "A", new=1)
+    many = commit(people, "B", new=30)
+    assert few == many
