@@ -166,3 +166,21 @@ def test_framework_managers_deprecate_and_merge_from_the_skill_page(org, framewo
         .status_code
         == 403
     )
+
+
+def test_role_profiles_page(org, framework):
+    ld = client_for(org.users["ld"])
+    assert ld.post("/skills/roles/", {"name": "Data analyst"}).status_code == 302
+    response = ld.post(
+        "/skills/roles/data-analyst/requirements/",
+        {"skill": framework.skills["sql"].pk, "target_level": "4", "required": "on"},
+    )
+    assert response.status_code == 302
+    page = client_for(org.users["peer"]).get("/skills/roles/").content.decode()
+    assert "SQL</a>: level 4" in page
+    assert "New role profile" not in page
+    refused = client_for(org.users["peer"]).post(
+        "/skills/roles/data-analyst/requirements/",
+        {"skill": framework.skills["sql"].pk, "target_level": "2"},
+    )
+    assert refused.status_code == 403

@@ -90,3 +90,18 @@ def attach(form: forms.Form, error: DomainError) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+class RoleProfileForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RequirementForm(forms.Form):
+    skill = SkillChoiceField(queryset=active_skills())
+    target_level = forms.TypedChoiceField(
+        choices=[("", "Not required"), *LEVEL_CHOICES], coerce=int, required=False, empty_value=None
+    )
+    required = forms.BooleanField(
+        required=False, initial=True, label="Required (not only nice to have)"
+    )

@@ -20,7 +20,9 @@ from ecotone.skills.forms import (
     ImportForm,
     InterestForm,
     RateForm,
+    RequirementForm,
     ResolveForm,
+    RoleProfileForm,
     SkillForm,
     attach,
 )
@@ -403,3 +405,59 @@ def export_framework(request: HttpRequest, format: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="skills-framework.{format}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@domain_errors
+def role_profiles(request: HttpRequest) -> HttpResponse:
+    """Role profiles and their requirements; framework managers create and edit them."""
+    can_manage = authz.can(request.user, "skills.manage_framework")
+    form = RoleProfileForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            role = services.create_role_profile(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+            messages.success(request, f"Created the {role.name} profile.")
+            return redirect("skills:roles")
+        except DomainError as error:
+            attach(form, error)
+    roles = selectors.role_profiles(request.user).prefetch_related("requirements__skill")
+    return render(
+        request,
+        "skills/role_profiles.html",
+        {
+            "roles": roles,
+            "form": form if can_manage else None,
+            "requirement_form": RequirementForm() if can_manage else None,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+@domain_errors
+def set_requirement(request: HttpRequest, slug: str) -> HttpResponse:
+    role = selectors.role_profile_for(request.user, slug)
+    form = RequirementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a skill and a level.")
+        return redirect("skills:roles")
+    try:
+        services.set_requirement(
+            actor=request.user,
+            role=role,
+            skill=form.cleaned_data["skill"],
+            target_level=form.cleaned_data["target_level"],
+            required=form.cleaned_data["required"],
+        )
+        messages.success(request, f"Updated the {role.name} profile.")
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, error.message)
+    return redirect("skills:roles")
