@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.schema import DjangoGetter
-from pydantic import AwareDatetime, field_validator, model_validator
+from pydantic import AwareDatetime, BeforeValidator, field_validator, model_validator
 
 from ecotone import authz
 from ecotone.kernel.errors import DomainError, NotFound
@@ -30,7 +30,20 @@ router = Router()
 RoleName = Literal["ld", "executive", "admin"]
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds; larger ones cannot exist
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# In JSON bodies an id is a JSON integer: not "12", 12.0 or true, which pydantic would coerce.
+Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]  # query strings are text by nature
+
+
+def _iso_text(value: Any) -> Any:
+    """Dates and times arrive as ISO 8601 text, never as numbers pydantic would read as epochs."""
+    if not isinstance(value, str):
+        raise ValueError("Use ISO 8601 text, such as 2026-12-01 or 2026-12-01T09:00:00Z.")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_text)]
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 PersonId = Annotated[int, Path(ge=1, le=MAX_ID, description="The person's id.")]
 TokenId = Annotated[int, Path(ge=1, le=MAX_ID, description="The token's id.")]
 TeamRefPath = Annotated[
@@ -120,7 +133,7 @@ class PersonCreate(Input):
     manager: Id | None = Field(None, description="Id of the person this person reports to.")
     location: str = Field("", max_length=120)
     time_zone: str = Field("UTC", max_length=64)
-    start_date: dt.date | None = None
+    start_date: IsoDate | None = None
     employee_id: str | None = Field(None, max_length=64)
 
 
@@ -133,12 +146,12 @@ class PersonPatch(Input):
     bio: str = Field("", max_length=10_000)
     title: str = Field("", max_length=150, description="Administrators only.")
     email: str = Field("", max_length=254, description="Administrators only.")
-    start_date: dt.date | None = Field(None, description="Administrators only.")
+    start_date: IsoDate | None = Field(None, description="Administrators only.")
     employee_id: str | None = Field(None, max_length=64, description="Administrators only.")
 
 
 class Deactivation(Input):
-    left_on: dt.date | None = Field(None, description="The last day; today when left out.")
+    left_on: IsoDate | None = Field(None, description="The last day; today when left out.")
 
 
 class ManagerChange(Input):
@@ -178,7 +191,7 @@ class TeamPage(Schema):
 
 
 class TeamFilters(Input):
-    parent: Id | None = Field(None, description="Only the direct sub-teams of this team id.")
+    parent: QueryId | None = Field(None, description="Only the direct sub-teams of this team id.")
     page: int = Field(1, ge=1, le=1_000_000)
     size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
@@ -221,7 +234,7 @@ class TokenOut(Schema):
 
 class TokenCreate(Input):
     name: str = Field(max_length=80)
-    expires_at: AwareDatetime | None = Field(
+    expires_at: IsoDateTime | None = Field(
         None, description="With a time zone offset; never expires when left out."
     )
 
