@@ -339,6 +339,24 @@ def test_body_must_be_a_json_object(as_user, org, body):
     assert response.json()["code"] == "invalid_input"
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/people/<peer>/team", {"team": "12"}, "team"),
+        ("/people/<peer>/team", {"team": True}, "team"),
+        ("/people/<peer>/manager", {"manager": 1.0}, "manager"),
+        ("/people/<peer>/deactivate", {"left_on": 0}, "left_on"),
+    ],
+)
+def test_no_coercion_of_ids_and_dates(as_user, org, path, body, field):
+    path = path.replace("<peer>", str(org.people["peer"].pk))
+    method = "post" if path.endswith("deactivate") else "put"
+    response = call(as_user, "admin", method, path, body)
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == [field]
+    assert Person.objects.get(pk=org.people["peer"].pk).status == "active"
+
+
 def test_ids_beyond_what_a_column_holds_are_422(as_user):
     response = call(as_user, "learner", "get", f"/people/{2**63}")
     assert response.status_code == 422
