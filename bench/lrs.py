@@ -12,8 +12,8 @@ What it does, in order:
 4. ingests the N statements in phases: batches of 1, 100 and 1000, each at concurrency 1 and 4;
 5. checks the counts again over the full set, then times each filter query (p50/p95, limit 25) and
    paging through ``more``;
-6. measures the raw insert rate of the same statement rows into the same database (executemany
-   of (id, stored, payload) into a bare table, 100 rows a transaction): the storage limit;
+6. measures the raw insert rate of the same statement rows into the same database (multi-row
+   INSERTs of (id, stored, payload) into a bare table, 100 rows a transaction): the storage limit;
 7. runs Ralph 5.1.0 (fs backend, patched: ../shared/peers/ralph_fs_append.py) when it is installed
    in /tmp/ralph-venv, with the same batches of 100; otherwise prints why it was skipped.
 
@@ -285,7 +285,7 @@ def quantile(values: list[float], q: float) -> float:
 
 
 def raw_insert_rate(statements: list[dict[str, Any]]) -> float:
-    """Rows per second of a bare executemany of (id, stored, payload), 100 rows a transaction."""
+    """Rows per second of bare multi-row INSERTs of (id, stored, payload), 100 a transaction."""
     from django.db import connection, transaction
 
     table = "lrs_bench_raw"
@@ -308,10 +308,12 @@ def raw_insert_rate(statements: list[dict[str, Any]]) -> float:
     ]
     started = time.perf_counter()
     for index in range(0, len(rows), 100):
+        part = rows[index : index + 100]
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} (id, stored, payload) VALUES (%s, %s, %s)",
-                rows[index : index + 100],
+            cursor.execute(
+                f"INSERT INTO {table} (id, stored, payload) VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(part)),
+                [value for row in part for value in row],
             )
     rate = len(rows) / (time.perf_counter() - started)
     with connection.cursor() as cursor:
