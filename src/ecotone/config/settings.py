@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
     "ecotone.kernel.middleware.DomainErrorMiddleware",
+    "ecotone.kernel.middleware.RejectNulInApiMiddleware",
 ]
 
 ROOT_URLCONF = "ecotone.config.urls"
