@@ -279,6 +279,31 @@ def time_queries(lrs: Lrs, data: DataSet, repeat: int) -> dict[str, tuple[float,
     return results
 
 
+def time_selector_queries(data: DataSet, repeat: int) -> dict[str, tuple[float, float]]:
+    from ecotone.lrs import keys as filter_keys
+    from ecotone.lrs.selectors import StatementQuery, find_statements, key_for
+
+    kinds = {
+        "agent": filter_keys.AGENT,
+        "related_agent": filter_keys.AGENT_RELATED,
+        "verb": filter_keys.VERB,
+        "activity": filter_keys.ACTIVITY,
+        "related_activity": filter_keys.ACTIVITY_RELATED,
+        "registration": filter_keys.REGISTRATION,
+    }
+    results: dict[str, tuple[float, float]] = {}
+    for name, kind in kinds.items():
+        timings = []
+        for value in data.samples(name, repeat, seed=11):
+            identity = f"mbox:{value}" if "agent" in name else value
+            query = StatementQuery(keys=(key_for(kind, identity),), limit=25)
+            started = time.perf_counter()
+            find_statements(query)
+            timings.append((time.perf_counter() - started) * 1000)
+        results[name] = (statistics.median(timings), quantile(timings, 0.95))
+    return results
+
+
 def quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -518,6 +543,13 @@ def main() -> None:
         report(
             f"Ecotone queries at {args.statements + 1000} statements (limit 25, ms)",
             [(name, f"p50 {p50:6.2f}   p95 {p95:6.2f}") for name, (p50, p95) in timings.items()],
+        )
+        report(
+            "The same queries in-process (find_statements: database and decoding, no HTTP)",
+            [
+                (name, f"p50 {p50:6.2f}   p95 {p95:6.2f}")
+                for name, (p50, p95) in time_selector_queries(data, args.repeat).items()
+            ],
         )
         raw = raw_insert_rate(data.statements)
         report(
