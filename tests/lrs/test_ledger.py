@@ -211,3 +211,23 @@ def test_browser_shows_the_raw_json(client, staff):
 def test_browser_is_for_admins_and_ld(client, staff, role):
     client.force_login(staff[role])
     assert client.get("/xapi/browse/").status_code == 403
+
+
+def test_person_timeline_follows_the_privacy_rules(staff, django_assert_num_queries):
+    from ecotone.kernel.errors import Forbidden
+    from ecotone.lrs.selectors import person_timeline
+    from ecotone.people.models import Person
+
+    learner = Person.objects.get(user=staff["learner"])
+    services.record_learning_event(actor=staff["learner"], verb="completed", activity="courses/1")
+    tool = make_xapi(staff["admin"], scopes=["statements/write"])
+    tool.post("statements", statement(actor={"mbox": "mailto:leo@example.com"}))
+    tool.post("statements", statement(actor={"mbox": "mailto:someone-else@example.com"}))
+    for role in ("learner", "manager", "ld", "admin"):
+        viewer = staff[role]
+        person_timeline(viewer, learner)
+        with django_assert_num_queries(2):
+            timeline = person_timeline(viewer, learner)
+        assert [row.verb for row in timeline] == ["completed", "completed"]
+    with pytest.raises(Forbidden):
+        person_timeline(staff["executive"], learner)

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -311,3 +312,23 @@ def browsed_statement(viewer: Any, statement_id: uuid.UUID) -> BrowsedStatement:
     if row is None:
         raise NotFound("No such statement.")
     return _browsed(row.payload, voided=row.voided)
+
+
+def person_timeline(viewer: Any, person: Any, *, limit: int = 20) -> list[BrowsedStatement]:
+    """A person's latest statements, as an activity timeline on their profile.
+
+    Visible to whoever may see the person's private side (``people.view_private``: themselves,
+    their management chain, L&D, admins). The person's statements are those whose actor is their
+    Ecotone account or their e-mail address; two index range scans, merged.
+    """
+    authz.require(viewer, "people.view_private", person)
+    identities = [
+        f"account:{settings.SITE_URL}\x1f{person.user_id}",
+        f"mbox:mailto:{person.user.email}",
+    ]
+    rows: list[StatementRow] = []
+    for identity in identities:
+        query = StatementQuery(keys=(key_for(filter_keys.AGENT, identity),), limit=limit)
+        rows.extend(find_statements(query).rows)
+    rows.sort(key=lambda row: row.stored, reverse=True)
+    return [_browsed(row.payload) for row in rows[:limit]]
