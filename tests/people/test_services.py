@@ -231,3 +231,13 @@ def test_moving_a_subtree_costs_the_same_queries_whatever_its_depth(org, django_
             f"{org.people['outsider'].subtree_prefix}{top.pk}/"
         )
     assert counts[1] == counts[2]
+
+
+def test_a_team_cannot_be_led_by_someone_who_left(org):
+    admin = org.users["admin"]
+    services.deactivate_person(actor=admin, person=org.people["outsider"])
+    with pytest.raises(DomainError) as error:
+        services.update_team(actor=admin, team=org.teams["platform"], lead=org.people["outsider"])
+    assert error.value.field == "lead"
+    with pytest.raises(DomainError):
+        services.create_team(actor=admin, name="Ghosts", lead=org.people["outsider"])

@@ -293,6 +293,11 @@ def _unique_slug(name: str, *, exclude: int | None = None) -> str:
     return slug
 
 
+def _check_lead(lead: Person | None) -> None:
+    if lead is not None and Person.objects.filter(pk=lead.pk, status=Person.Status.LEFT).exists():
+        raise DomainError("lead_left", f"{lead} has left the company.", field="lead")
+
+
 @transaction.atomic
 def create_team(
     *,
@@ -306,6 +311,7 @@ def create_team(
     name = (name or "").strip()
     if not name:
         raise DomainError("required", "A team needs a name.", field="name")
+    _check_lead(lead)
     if parent is not None:
         parent = Team.objects.get(pk=parent.pk)  # the stored path, not a stale copy
     team = Team(name=name, parent=parent, lead=lead, description=description.strip())
@@ -345,6 +351,7 @@ def update_team(
     if description is not None:
         team.description = description.strip()
     if lead is not ...:
+        _check_lead(lead)  # type: ignore[arg-type]
         team.lead = lead  # type: ignore[assignment]
     if parent is not ...:
         new_parent: Team | None = parent  # type: ignore[assignment]
