@@ -161,7 +161,7 @@ def test_org_heatmap_rolls_sub_teams_up(rated, framework, django_assert_num_quer
     assert [row.team.name for row in drill.rows] == ["Platform"]
     with pytest.raises(Forbidden):
         selectors.org_heatmap(rated.users["manager"])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         selectors.org_heatmap(rated.users["ld"], team=rated.teams["company"])
 
 

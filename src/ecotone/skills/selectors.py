@@ -449,21 +449,21 @@ class GapAnalysis:
 
 
 def _histogram(
-    people: QuerySet[Person], skill_ids: Iterable[int], *, by: str | None = None
+    people: QuerySet[Person], skill_ids: Iterable[int]
 ) -> dict[tuple[Any, int], dict[int, int]]:
-    """Counts of people per (group, skill) and derived level, in one query."""
-    group = {"group": F(by)} if by else {}
+    """Counts of people per skill and derived level, in one query."""
     rows = (
         SkillLevel.objects.filter(person__in=people, skill_id__in=list(skill_ids))
         .exclude(level__isnull=True)
-        .values("skill_id", "level", **group)
+        .values("skill_id", "level")
         .annotate(count=Count("id"))
         .order_by()
+        .values_list("skill_id", "level", "count")
     )
     result: dict[tuple[Any, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        values: dict[str, Any] = dict(row)
-        result[(values.get("group"), values["skill_id"])][values["level"]] += values["count"]
+    for skill_id, level, count in rows:
+        if level is not None:
+            result[(None, skill_id)][level] += count
     return result
 
 
@@ -487,6 +487,29 @@ def _histogram_of_everyone(skill_ids: Iterable[int]) -> dict[tuple[Any, int], di
         ):
             if level is not None:
                 result[(None, skill_id)][level] += sign * count
+    return result
+
+
+def _histogram_by_team(
+    skill_ids: Iterable[int], people: QuerySet[Person] | None
+) -> dict[tuple[Any, int], dict[int, int]]:
+    """Counts per (team id, skill) and level; ``None`` for everyone (minus leavers). Two queries."""
+    base = SkillLevel.objects.filter(skill_id__in=list(skill_ids)).exclude(level__isnull=True)
+    parts = (
+        [(1, base), (-1, base.filter(person__status=Person.Status.LEFT))]
+        if people is None
+        else [(1, base.filter(person__in=people))]
+    )
+    result: dict[tuple[Any, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for sign, rows in parts:
+        for team_id, skill_id, level, count in (
+            rows.values("person__team_id", "skill_id", "level")
+            .annotate(count=Count("id"))
+            .order_by()
+            .values_list("person__team_id", "skill_id", "level", "count")
+        ):
+            if level is not None:
+                result[(team_id, skill_id)][level] += sign * count
     return result
 
 
@@ -742,10 +765,10 @@ def org_heatmap(
                 need.source,
             )
         )
-    histogram = _histogram(people, column_ids, by="person__team__path")
+    histogram = _histogram_by_team(column_ids, None if everyone else people)
     supply: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for (path, skill_id), counts in histogram.items():
-        row_team = row_of(path)
+    for (team_id, skill_id), counts in histogram.items():
+        row_team = row_of(team_paths.get(team_id))
         if row_team is None:
             continue
         for level, count in counts.items():
