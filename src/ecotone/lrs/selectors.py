@@ -100,7 +100,7 @@ def _window(queryset: QuerySet[Any], query: StatementQuery, tiebreak: str) -> Qu
     return queryset.order_by(*order)
 
 
-SELECTIVITY_PROBE = 5000
+SELECTIVITY_PROBE = 500
 
 
 def _by_selectivity(keys: tuple[str, ...]) -> list[str]:
