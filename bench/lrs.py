@@ -15,7 +15,8 @@ What it does, in order:
 6. measures the raw insert rate of the same statement rows into the same database (multi-row
    INSERTs of (id, stored, payload) into a bare table, 100 rows a transaction): the storage limit;
 7. runs Ralph 5.1.0 (fs backend, patched: ../shared/peers/ralph_fs_append.py) when it is installed
-   in /tmp/ralph-venv, with the same batches of 100; otherwise prints why it was skipped.
+   in the virtual environment given by --ralph-venv (by default the one ralph_fs_append.py's
+   instructions create), with the same batches of 100; otherwise prints why it was skipped.
 
 Figures are printed, never asserted.
 """
@@ -384,10 +385,10 @@ def start_ecotone(env: dict[str, str], port: int, workers: int) -> subprocess.Po
     )
 
 
-def start_ralph(workdir: Path) -> tuple[subprocess.Popen[bytes] | None, int, str]:
-    venv = Path("/tmp/ralph-venv/bin")  # where ../shared/peers/ralph_fs_append.py installs it
+def start_ralph(workdir: Path, venv_dir: str) -> tuple[subprocess.Popen[bytes] | None, int, str]:
+    venv = Path(venv_dir) / "bin"
     if not (venv / "ralph").exists():
-        return None, 0, "Ralph 5.1.0 is not installed in /tmp/ralph-venv (see ralph_fs_append.py)"
+        return None, 0, f"Ralph 5.1.0 is not installed in {venv_dir} (see ralph_fs_append.py)"
     peers = ROOT.parent / "shared" / "peers"
     if not (peers / "ralph_fs_append.py").exists():
         return None, 0, "../shared/peers/ralph_fs_append.py is missing"
@@ -482,6 +483,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=30, help="queries timed per filter")
     parser.add_argument("--ralph-statements", type=int, default=5000)
+    parser.add_argument(
+        "--ralph-venv",
+        default=os.environ.get("RALPH_VENV", str(Path(tempfile.gettempdir()) / "ralph-venv")),
+        help="virtual environment holding Ralph 5.1.0 (ralph-malph[lrs,cli,backends]==5.1.0)",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="ecotone-bench-"))
@@ -561,7 +567,7 @@ def main() -> None:
             ],
         )
 
-        ralph_process, ralph_port, reason = start_ralph(workdir)
+        ralph_process, ralph_port, reason = start_ralph(workdir, args.ralph_venv)
         if ralph_process is None:
             print(f"\nRalph skipped: {reason}")
             return
