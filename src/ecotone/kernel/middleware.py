@@ -31,14 +31,24 @@ class DomainErrorMiddleware:
         return None
 
 
-def _holds_nul(value: object) -> bool:
+def _nul_at(value: object, path: str = "") -> str | None:
+    """The dotted path of the first text holding a NUL character, or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        return path or "__all__" if "\x00" in value else None
     if isinstance(value, dict):
-        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return where
+            found = _nul_at(item, where)
+            if found:
+                return found
     if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
+        for index, item in enumerate(value):
+            found = _nul_at(item, f"{path}.{index}" if path else str(index))
+            if found:
+                return found
+    return None
 
 
 class RejectNulInApiMiddleware:
@@ -54,25 +64,24 @@ class RejectNulInApiMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(self.prefix) and self._holds_nul(request):
+        field = self._nul_field(request) if request.path.startswith(self.prefix) else None
+        if field is not None:
             from ecotone.kernel.problems import problem_response
 
+            message = "Text cannot contain NUL characters."
             return problem_response(
-                request,
-                status=422,
-                code="invalid_input",
-                detail="Text cannot contain NUL characters.",
-                errors={"__all__": ["Text cannot contain NUL characters."]},
+                request, status=422, code="invalid_input", detail=message, errors={field: [message]}
             )
         return self.get_response(request)
 
     @staticmethod
-    def _holds_nul(request: HttpRequest) -> bool:
-        if any(_holds_nul(key) or _holds_nul(value) for key, value in request.GET.lists()):
-            return True
+    def _nul_field(request: HttpRequest) -> str | None:
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return key.replace("\x00", "") or "__all__"
         if request.content_type != "application/json" or not request.body:
-            return False
+            return None
         try:
-            return _holds_nul(json.loads(request.body))
+            return _nul_at(json.loads(request.body))
         except ValueError:
-            return False  # not JSON: the endpoint's own parsing answers
+            return None  # not JSON: the endpoint's own parsing answers
