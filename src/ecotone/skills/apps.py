@@ -10,4 +10,5 @@ class SkillsConfig(AppConfig):
         from ecotone.skills import (
             policies,  # noqa: F401  (registers the permissions)
             seeding,  # noqa: F401  (registers the demo seed steps)
+            tasks,  # noqa: F401  (registers the nightly level refresh)
         )
