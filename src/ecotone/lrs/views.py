@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import uuid
 from collections.abc import Callable
@@ -10,30 +9,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ecotone.kernel.errors import DomainError, Forbidden, NotFound
+from ecotone.kernel.errors import DomainError
 from ecotone.lrs import selectors, services
 from ecotone.lrs.forms import BrowseForm, ClientForm, MappingForm
 from ecotone.lrs.selectors import StatementQuery
 
 type View = Callable[..., HttpResponse]
-
-
-def _domain_errors(view: View) -> View:
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
-        except Forbidden as error:
-            raise PermissionDenied(error.message) from None
-
-    return wrapper
 
 
 def _add_errors(form: Any, error: DomainError) -> None:
@@ -44,7 +29,6 @@ def _add_errors(form: Any, error: DomainError) -> None:
 
 @require_GET
 @login_required
-@_domain_errors
 def browse(request: HttpRequest) -> HttpResponse:
     form = BrowseForm(request.GET or None)
     query = selectors.browse_query()
@@ -73,7 +57,6 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@_domain_errors
 def statement_detail(request: HttpRequest, statement_id: uuid.UUID) -> HttpResponse:
     found = selectors.browsed_statement(request.user, statement_id)
     return render(
@@ -85,7 +68,6 @@ def statement_detail(request: HttpRequest, statement_id: uuid.UUID) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@_domain_errors
 def clients(request: HttpRequest) -> HttpResponse:
     listed = list(selectors.clients(request.user))
     form = ClientForm(request.POST or None)
@@ -113,7 +95,6 @@ def clients(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@_domain_errors
 def revoke_client(request: HttpRequest, client_id: int) -> HttpResponse:
     client = selectors.client_for(request.user, client_id)
     services.revoke_client(actor=request.user, client=client)
@@ -123,7 +104,6 @@ def revoke_client(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@_domain_errors
 def mappings(request: HttpRequest) -> HttpResponse:
     form = MappingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -149,7 +129,6 @@ def mappings(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@_domain_errors
 def delete_mapping(request: HttpRequest, mapping_id: int) -> HttpResponse:
     mapping = selectors.mapping_for(request.user, mapping_id)
     services.unmap_activity(actor=request.user, mapping=mapping)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ecotone import authz
-from ecotone.kernel.errors import DomainError, Forbidden, NotFound
+from ecotone.kernel.errors import DomainError
 from ecotone.people import selectors as people_selectors
 from ecotone.skills import importers, selectors, services
 from ecotone.skills.forms import (
@@ -31,21 +30,6 @@ from ecotone.skills.models import SkillCategory
 type View = Callable[..., HttpResponse]
 
 
-def domain_errors(view: View) -> View:
-    """``NotFound`` becomes a 404 page, ``Forbidden`` a 403 page."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
-        except Forbidden:
-            return render(request, "403.html", status=403)
-
-    return wrapper
-
-
 def _category(request: HttpRequest) -> SkillCategory | None:
     slug = request.GET.get("category", "")
     return next((c for c in selectors.categories(request.user) if c.slug == slug), None)
@@ -60,7 +44,6 @@ def _fragment(request: HttpRequest, template: str, fragment: str) -> str:
 
 @require_GET
 @login_required
-@domain_errors
 def skill_list(request: HttpRequest) -> HttpResponse:
     category = _category(request)
     query = request.GET.get("q", "").strip()[:100]
@@ -83,7 +66,6 @@ def skill_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@domain_errors
 def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
     skill = selectors.skill_for(request.user, slug)
     meaning = selectors.descriptors(skill)
@@ -108,7 +90,6 @@ def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-@domain_errors
 def change_skill(request: HttpRequest, slug: str) -> HttpResponse:
     """Deprecate, restore or merge a skill (framework managers)."""
     skill = selectors.skill_for(request.user, slug)
@@ -136,7 +117,6 @@ def change_skill(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
 def my_skills(request: HttpRequest) -> HttpResponse:
     person = selectors.viewer_person(request.user)
     colleagues = people_selectors.teammates(request.user, person, limit=50)
@@ -202,7 +182,6 @@ def my_skills(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@domain_errors
 def set_interest(request: HttpRequest) -> HttpResponse:
     person = selectors.viewer_person(request.user)
     if "hidden" in request.POST:
@@ -232,7 +211,6 @@ def set_interest(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@domain_errors
 def team_matrix(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("team", "")
     team = people_selectors.team_for(request.user, slug) if slug else None
@@ -257,7 +235,6 @@ def team_matrix(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@domain_errors
 def review_queue(request: HttpRequest) -> HttpResponse:
     queue = list(selectors.review_queue(request.user)[:100])
     return render(
@@ -269,7 +246,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@domain_errors
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.request_for(request.user, pk)
     form = ResolveForm(request.POST)
@@ -294,7 +270,6 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-@domain_errors
 def org_heatmap(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("team", "")
     team = people_selectors.team_for(request.user, slug) if slug else None
@@ -321,7 +296,6 @@ def _chain(team: Any) -> list[Any]:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
 def manage(request: HttpRequest) -> HttpResponse:
     authz.require(request.user, "skills.manage_framework")
     form = SkillForm(request.POST if request.method == "POST" else None)
@@ -354,7 +328,6 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@domain_errors
 def import_framework(request: HttpRequest) -> HttpResponse:
     authz.require(request.user, "skills.manage_framework")
     if "content" in request.POST:
@@ -395,7 +368,6 @@ def import_framework(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@domain_errors
 def export_framework(request: HttpRequest, format: str) -> HttpResponse:
     if format == "csv":
         response = HttpResponse(importers.export_csv(request.user), content_type="text/csv")
@@ -409,7 +381,6 @@ def export_framework(request: HttpRequest, format: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
 def role_profiles(request: HttpRequest) -> HttpResponse:
     """Role profiles and their requirements; framework managers create and edit them."""
     can_manage = authz.can(request.user, "skills.manage_framework")
@@ -440,7 +411,6 @@ def role_profiles(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@domain_errors
 def set_requirement(request: HttpRequest, slug: str) -> HttpResponse:
     role = selectors.role_profile_for(request.user, slug)
     form = RequirementForm(request.POST)

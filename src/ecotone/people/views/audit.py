@@ -8,12 +8,11 @@ from django.views.decorators.http import require_GET
 
 from ecotone.kernel.pagination import paginate
 from ecotone.people import selectors
-from ecotone.people.views.common import domain_errors, int_param, render_page
+from ecotone.people.views.common import int_param, render_page
 
 
 @require_GET
 @login_required
-@domain_errors
 def audit_trail(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "").strip()[:64]
     events = selectors.recent_audit_events(request.user)

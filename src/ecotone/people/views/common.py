@@ -1,34 +1,15 @@
-"""What every people view shares: domain errors as HTTP statuses, htmx-aware rendering."""
+"""What every people view shares: htmx-aware rendering. (Domain errors: kernel middleware.)"""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from ecotone.kernel.errors import Forbidden, NotFound
-
 type View = Callable[..., HttpResponse]
-
-
-def domain_errors(view: View) -> View:
-    """Turn ``NotFound`` into a 404 page and ``Forbidden`` into a 403 page."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
-        except Forbidden as error:
-            raise PermissionDenied(error.message) from None
-
-    return wrapper
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -14,7 +14,7 @@ from ecotone.kernel.errors import NotFound
 from ecotone.kernel.pagination import paginate
 from ecotone.people import selectors
 from ecotone.people.models import Team
-from ecotone.people.views.common import domain_errors, int_param, render_page
+from ecotone.people.views.common import int_param, render_page
 
 PAGE_SIZE = 25
 FILTER_TEAM_DEPTH = 2  # the team filter lists the top levels; a filter includes sub-teams
@@ -22,7 +22,6 @@ FILTER_TEAM_DEPTH = 2  # the team filter lists the top levels; a filter includes
 
 @require_GET
 @login_required
-@domain_errors
 def directory(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     authz.require(viewer, "people.view_person")

@@ -14,7 +14,7 @@ from ecotone import authz
 from ecotone.kernel.errors import NotFound
 from ecotone.people import selectors
 from ecotone.people.models import Person
-from ecotone.people.views.common import domain_errors, int_param
+from ecotone.people.views.common import int_param
 
 
 @dataclass
@@ -40,7 +40,6 @@ def _grow(people: list[Person], branches: dict[int, list[Person]], focus: Person
 
 @require_GET
 @login_required
-@domain_errors
 def org_chart(request: HttpRequest) -> HttpResponse:
     """The top of the org; with ``?focus=<id>``, opened down to that person."""
     viewer = request.user
@@ -74,7 +73,6 @@ def org_chart(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@domain_errors
 def org_branch(request: HttpRequest, pk: int) -> HttpResponse:
     """The direct reports of one person, as a fragment of the chart."""
     viewer = request.user

@@ -29,7 +29,7 @@ from ecotone.people.forms import (
 )
 from ecotone.people.models import Person, RoleGrant, Team
 from ecotone.people.roles import person_of
-from ecotone.people.views.common import domain_errors, posted
+from ecotone.people.views.common import posted
 
 
 def _local_time(person: Person) -> dt.datetime | None:
@@ -54,7 +54,6 @@ def _profile_initial(person: Person) -> dict[str, Any]:
 
 @require_http_methods(["GET"])
 @login_required
-@domain_errors
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
     person = selectors.person_for(viewer, pk)
@@ -84,7 +83,6 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a profile: one's own (profile fields) or anyone's for admins (admin fields too)."""
     viewer = request.user
@@ -120,7 +118,6 @@ def _picked_team(viewer: Any, pk: int | None) -> Team | None:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
 def change_manager(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
     person = selectors.person_for(viewer, pk)
@@ -159,7 +156,6 @@ def change_manager(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
 def move_team(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
     person = selectors.person_for(viewer, pk)
@@ -195,7 +191,6 @@ def move_team(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
 def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     """A confirmation page stating the consequences, then the deactivation itself."""
     viewer = request.user
@@ -226,7 +221,6 @@ def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@domain_errors
 def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
     person = selectors.person_for(viewer, pk)
@@ -243,7 +237,6 @@ def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@domain_errors
 def grant_role(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
     person = selectors.person_for(viewer, pk)
@@ -259,7 +252,6 @@ def grant_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@domain_errors
 def revoke_role(request: HttpRequest, pk: int, role: str) -> HttpResponse:
     viewer = request.user
     person = selectors.person_for(viewer, pk)

@@ -16,12 +16,11 @@ from ecotone.kernel.pagination import paginate
 from ecotone.people import selectors, services
 from ecotone.people.forms import TeamForm, add_domain_error
 from ecotone.people.models import Team
-from ecotone.people.views.common import domain_errors, int_param, posted
+from ecotone.people.views.common import int_param, posted
 
 
 @require_GET
 @login_required
-@domain_errors
 def team_list(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     authz.require(viewer, "people.view_team")
@@ -36,7 +35,6 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@domain_errors
 def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = request.user
     team = selectors.team_for(viewer, slug)
@@ -53,7 +51,6 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
 def team_create(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     authz.require(viewer, "people.manage_teams")
@@ -87,7 +84,6 @@ def team_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@domain_errors
 def team_edit(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = request.user
     team = selectors.team_for(viewer, slug)
