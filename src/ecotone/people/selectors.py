@@ -130,19 +130,6 @@ def team_for(viewer: Any, slug: str) -> Team:
     return team
 
 
-def with_member_counts(queryset: QuerySet[Team]) -> QuerySet[Team]:
-    """Annotate ``member_count``: active members of the team and all its sub-teams."""
-    counts = (
-        Person.objects.filter(status=Person.Status.ACTIVE)
-        .filter(team__path__startswith=OuterRef("path"))
-        .order_by()
-        .values("status")  # one group: the active members below the team
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return queryset.annotate(member_count=Coalesce(Subquery(counts), 0))
-
-
 @dataclass
 class TeamPage:
     team: Team
