@@ -16,6 +16,32 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+_FLUSHING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Put back the rows data migrations create, after a test that flushed the database.
+
+    Transactional tests (live server, worker) end with a flush, which also empties the tables a
+    data migration filled: the proficiency scale. Under xdist a worker may run ordinary tests
+    after such a test, and they expect the database as migrations left it.
+    """
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    flushed = marker is not None and marker.kwargs.get("transaction", False)
+    if flushed or _FLUSHING_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        import importlib
+
+        from django.apps import apps
+        from pytest_django.plugin import blocking_manager_key
+
+        scale = importlib.import_module("ecotone.skills.migrations.0002_proficiency_scale")
+        with item.config.stash[blocking_manager_key].unblock():
+            scale.create_scale(apps, None)
+    return result
+
+
 @dataclass
 class Org:
     """A small company: a CEO over a manager over two reports, plus L&D, an executive, an admin."""
