@@ -129,8 +129,7 @@ def test_interests_form(engineers, framework):
 
 
 def test_profile_partial_shows_self_ratings_only_to_private_viewers(engineers, framework, rf):
-    from django.template.loader import render_to_string
-
+    from ecotone.kernel.panels import render_panels
     from ecotone.skills import services
 
     learner = engineers.people["learner"]
@@ -141,7 +140,7 @@ def test_profile_partial_shows_self_ratings_only_to_private_viewers(engineers, f
     def render_for(name):
         request = rf.get("/")
         request.user = engineers.users[name]
-        return render_to_string("skills/_profile_skills.html", {"person": learner}, request=request)
+        return render_panels("profile", request, learner)
 
     assert "Self-rating" in render_for("manager")
     assert "Self-rating" not in render_for("peer")
