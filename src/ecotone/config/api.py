@@ -191,6 +191,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def register_routers() -> None:
+    from ecotone.content.rest import router as content_router
+    from ecotone.goals.rest import router as goals_router
     from ecotone.lrs.rest import router as lrs_router
     from ecotone.notifications.rest import router as notifications_router
     from ecotone.people.rest import router as people_router
@@ -200,6 +202,8 @@ def register_routers() -> None:
     api.add_router("/", orgfile_router)  # first: /people/{person_id} would catch /people/import
     api.add_router("/", people_router)
     api.add_router("/", skills_router)
+    api.add_router("/", goals_router)
+    api.add_router("/", content_router)
     api.add_router("/", lrs_router)
     api.add_router("/", notifications_router)
 

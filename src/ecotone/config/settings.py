@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "ecotone.notifications",
     "ecotone.lrs",
     "ecotone.skills",
+    "ecotone.goals",
+    "ecotone.content",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("ecotone.notifications.urls")),
     path("skills/", include("ecotone.skills.urls")),
+    path("goals/", include("ecotone.goals.urls")),
+    path("learn/", include("ecotone.content.urls")),
     path("xapi/", include("ecotone.lrs.urls")),
     path("", include("ecotone.people.urls")),
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),

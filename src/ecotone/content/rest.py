@@ -1,0 +1,5 @@
+"""The JSON API of the content app."""
+
+from ninja import Router
+
+router = Router(tags=["content"])
