@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,12 +12,9 @@ from django.utils import timezone
 from ecotone.kernel import search as searching
 from ecotone.kernel.models import SearchDocument, SearchFacet, SearchGrant
 from ecotone.kernel.search import (
-    EVERYTHING,
     NOTHING,
-    PUBLIC,
     Document,
     Hit,
-    Visibility,
     index_document,
     parse,
     register_no_results_action,
@@ -27,41 +23,9 @@ from ecotone.kernel.search import (
     remove_document,
     search,
 )
+from tests.kernel.conftest import MEMOS, NOTES
 
-pytestmark = pytest.mark.django_db
-
-NOTES = "test.notes"
-MEMOS = "test.memos"
-
-
-def _notes_visible(viewer: Any) -> Visibility:
-    if not viewer.is_authenticated:
-        return NOTHING
-    if viewer.is_superuser:
-        return EVERYTHING
-    return PUBLIC.with_tokens([f"user:{viewer.pk}"])
-
-
-@pytest.fixture(autouse=True)
-def test_sources() -> Iterator[None]:
-    saved = dict(searching.registry._sources)
-    saved_actions = dict(searching.registry._no_results)
-    searching.registry._sources.clear()
-    searching.registry._no_results.clear()
-    register_source(
-        NOTES,
-        label="Notes",
-        url_for=lambda key: f"/notes/{key}/",
-        visible=_notes_visible,
-        facets={"colour": "Colour"},
-        order=1,
-    )
-    register_source(MEMOS, label="Memos", url_for=lambda key: f"/memos/{key}/", order=2)
-    yield
-    searching.registry._sources.clear()
-    searching.registry._sources.update(saved)
-    searching.registry._no_results.clear()
-    searching.registry._no_results.update(saved_actions)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_sources")]
 
 
 @pytest.fixture

@@ -90,6 +90,7 @@ class Hit:
     updated_at: dt.datetime | None = None
     facets: dict[str, Any] = field(default_factory=dict)
     detail: str = ""  # a short plain line under the title (a level, a team, ...)
+    source_label: str = ""  # filled in by search()
 
 
 Finder = Callable[[Any, "Query", int], list[Hit]]

@@ -117,7 +117,7 @@ def search(
         if source.finder is not None:
             hits = source.finder(viewer, parsed, LIVE_LIMIT)
             for hit in hits:
-                hit.source = source.name
+                hit.source, hit.source_label = source.name, source.label
             live_hits[source.name] = hits
             counts[source.name] = len(hits)
     result.counts = [
@@ -351,6 +351,7 @@ def _page(
         hits.append(
             Hit(
                 source=document.source,
+                source_label=source.label,
                 key=document.key,
                 title=document.title,
                 title_html=marked_to_html(
