@@ -16,7 +16,13 @@ For an app:
 Readers call ``search(viewer, query, sources=, facets=, page=, size=) -> SearchPage``.
 """
 
-from ecotone.kernel.search.index import index_document, reindex, remove_document, remove_source
+from ecotone.kernel.search.index import (
+    index_document,
+    index_documents,
+    reindex,
+    remove_document,
+    remove_source,
+)
 from ecotone.kernel.search.query import Query, highlight, parse
 from ecotone.kernel.search.registry import (
     EVERYTHING,
@@ -53,6 +59,7 @@ __all__ = [
     "get_source",
     "highlight",
     "index_document",
+    "index_documents",
     "no_results_actions",
     "parse",
     "register_no_results_action",

@@ -131,6 +131,35 @@ def remove_source(source: str) -> int:
         return max(0, int(cursor.rowcount))
 
 
+@transaction.atomic
+def index_documents(source: str, documents: Iterable[Document]) -> int:
+    """Add or replace many documents of ``source`` at once (a bulk edit, an import).
+
+    The same as ``index_document`` for each, in a few queries per thousand documents.
+    """
+    get_source(source)
+    now = timezone.now()
+    count = 0
+    batch: list[Document] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) >= BATCH:
+            count += _replace(source, batch, now)
+            batch = []
+    if batch:
+        count += _replace(source, batch, now)
+    return count
+
+
+def _replace(source: str, batch: list[Document], now: dt.datetime) -> int:
+    keys = [str(document.key)[:120] for document in batch]
+    ids = SearchDocument.objects.filter(source=source, key__in=keys).values("pk")
+    SearchFacet.objects.filter(document__in=ids).delete()
+    SearchGrant.objects.filter(document__in=ids).delete()
+    SearchDocument.objects.filter(source=source, key__in=keys).delete()
+    return _insert(source, batch, now)
+
+
 def reindex(
     source: str,
     *,
