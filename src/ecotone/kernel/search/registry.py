@@ -87,7 +87,7 @@ class Hit:
     snippet_html: str
     url: str
     rank: float = 0.0
-    updated_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None  # set when the source is ``dated``
     facets: dict[str, Any] = field(default_factory=dict)
     detail: str = ""  # a short plain line under the title (a level, a team, ...)
     source_label: str = ""  # filled in by search()
@@ -110,6 +110,7 @@ class Source:
     documents: Callable[[], Iterable[Document]] | None = None
     finder: Finder | None = None
     order: int = 100
+    dated: bool = False
 
     @property
     def live(self) -> bool:
@@ -129,6 +130,7 @@ def register_source(
     documents: Callable[[], Iterable[Document]] | None = None,
     finder: Finder | None = None,
     order: int = 100,
+    dated: bool = False,
 ) -> Source:
     """Declare a source of search results (call it from ``AppConfig.ready``).
 
@@ -143,6 +145,7 @@ def register_source(
     - ``finder(viewer, query, limit) -> list[Hit]``: makes it a live source, searched at query
       time instead of through the index (it must apply its own visibility rules).
     - ``order``: where the source comes in tabs and groups.
+    - ``dated``: show each hit's ``updated_at`` ("Updated 3 May"), for content that ages.
 
     Registering a name again replaces the source.
     """
@@ -159,6 +162,7 @@ def register_source(
         documents=documents,
         finder=finder,
         order=order,
+        dated=dated,
     )
     _sources[name] = source
     return source

@@ -360,7 +360,7 @@ def _page(
                 snippet_html=marked_to_html(getattr(document, "marked_body", None)),
                 url=source.url_for(document.key),
                 rank=float(getattr(document, "rank", 0.0) or 0.0),
-                updated_at=document.updated_at,
+                updated_at=document.updated_at if source.dated else None,
                 facets=dict(document.facets or {}),
             )
         )
