@@ -45,6 +45,9 @@ class SearchDocument(models.Model):
     tags = models.TextField(blank=True)
     facets = models.JSONField(default=dict, blank=True)
     restricted = models.BooleanField(default=False)
+    # Filter words for the SQLite full-text index: the source, the audience and the facet values
+    # as opaque tokens, so visibility and facet filters are part of the MATCH (search/query.py).
+    scope = models.TextField(blank=True, editable=False)
     updated_at = models.DateTimeField()
 
     class Meta:

@@ -1,6 +1,8 @@
 """The full-text side of the search index, one per database (see ecotone/kernel/search.py).
 
-SQLite: an external-content FTS5 table over kernel_searchdocument, kept in step by triggers.
+SQLite: an external-content FTS5 table over kernel_searchdocument, kept in step by triggers,
+with prefix indexes for two- and three-letter prefixes (type-ahead). Its ``scope`` column holds
+the filter tokens (source, audience, facets), so filters are part of the MATCH.
 PostgreSQL: a generated, weighted tsvector column with a GIN index.
 """
 
@@ -9,29 +11,29 @@ from django.db import migrations
 SQLITE_FORWARD = [
     """
     CREATE VIRTUAL TABLE kernel_searchdocument_fts USING fts5(
-        title, tags, body,
+        title, tags, body, scope,
         content='kernel_searchdocument', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2'
+        tokenize='porter unicode61 remove_diacritics 2', prefix='2 3'
     )
     """,
     """
     CREATE TRIGGER kernel_searchdocument_fts_insert AFTER INSERT ON kernel_searchdocument BEGIN
-        INSERT INTO kernel_searchdocument_fts(rowid, title, tags, body)
-        VALUES (new.id, new.title, new.tags, new.body);
+        INSERT INTO kernel_searchdocument_fts(rowid, title, tags, body, scope)
+        VALUES (new.id, new.title, new.tags, new.body, new.scope);
     END
     """,
     """
     CREATE TRIGGER kernel_searchdocument_fts_delete AFTER DELETE ON kernel_searchdocument BEGIN
-        INSERT INTO kernel_searchdocument_fts(kernel_searchdocument_fts, rowid, title, tags, body)
-        VALUES ('delete', old.id, old.title, old.tags, old.body);
+        INSERT INTO kernel_searchdocument_fts(kernel_searchdocument_fts, rowid, title, tags, body, scope)
+        VALUES ('delete', old.id, old.title, old.tags, old.body, old.scope);
     END
     """,
     """
     CREATE TRIGGER kernel_searchdocument_fts_update AFTER UPDATE ON kernel_searchdocument BEGIN
-        INSERT INTO kernel_searchdocument_fts(kernel_searchdocument_fts, rowid, title, tags, body)
-        VALUES ('delete', old.id, old.title, old.tags, old.body);
-        INSERT INTO kernel_searchdocument_fts(rowid, title, tags, body)
-        VALUES (new.id, new.title, new.tags, new.body);
+        INSERT INTO kernel_searchdocument_fts(kernel_searchdocument_fts, rowid, title, tags, body, scope)
+        VALUES ('delete', old.id, old.title, old.tags, old.body, old.scope);
+        INSERT INTO kernel_searchdocument_fts(rowid, title, tags, body, scope)
+        VALUES (new.id, new.title, new.tags, new.body, new.scope);
     END
     """,
     "INSERT INTO kernel_searchdocument_fts(kernel_searchdocument_fts) VALUES ('rebuild')",

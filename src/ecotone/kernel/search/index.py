@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ecotone.kernel.models import SearchDocument, SearchFacet, SearchGrant
-from ecotone.kernel.search.query import clean_text
+from ecotone.kernel.search.query import clean_text, scope_token
 from ecotone.kernel.search.registry import Document, get_source
 
 MAX_BODY = 20_000
@@ -26,6 +26,20 @@ def _facet_rows(facets: Mapping[str, str | Sequence[str]]) -> list[tuple[str, st
     return rows
 
 
+def _scope(
+    source: str,
+    facets: Mapping[str, str | Sequence[str]],
+    audience: Collection[str] | None,
+) -> str:
+    tokens = [scope_token("s", source)]
+    if audience is None:
+        tokens.append(scope_token("p", source))
+    else:
+        tokens.extend(scope_token("g", source, token[:80]) for token in sorted(set(audience)))
+    tokens.extend(scope_token("f", source, name, value) for name, value in _facet_rows(facets))
+    return " ".join(tokens)
+
+
 def _document(source: str, document: Document, now: dt.datetime) -> SearchDocument:
     return SearchDocument(
         source=source,
@@ -35,6 +49,7 @@ def _document(source: str, document: Document, now: dt.datetime) -> SearchDocume
         tags=" ".join(clean_text(tag).strip() for tag in document.tags if tag),
         facets=dict(document.facets),
         restricted=document.audience is not None,
+        scope=_scope(source, document.facets, document.audience),
         updated_at=document.updated_at or now,
     )
 

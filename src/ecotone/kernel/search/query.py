@@ -8,9 +8,11 @@ are therefore plain separators, and no input can raise a syntax error.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 MAX_TERMS = 8
@@ -45,6 +47,14 @@ class Query:
             parts[-1] += "*"
         return " ".join(parts)
 
+    def fts5_within(self, *groups: Iterable[str]) -> str:
+        """The words, in the text columns, AND one token of each group in the scope column."""
+        expression = f"{{title tags body}} : ({self.fts5()})"
+        for group in groups:
+            tokens = sorted(set(group))
+            expression += f" AND scope : ({' OR '.join(tokens) if tokens else NO_TOKEN})"
+        return expression
+
     def tsquery(self) -> str:
         """A ``to_tsquery`` expression: every word, quoted, AND-ed; the last one as a prefix."""
         parts = [f"'{term}'" for term in self.terms]
@@ -56,6 +66,19 @@ class Query:
 def normal(text: str) -> str:
     """Lower case, composed: the form of query words (the databases fold accents themselves)."""
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+NO_TOKEN = "znothing"  # a scope token no document has
+
+
+def scope_token(kind: str, *parts: str) -> str:
+    """An opaque word standing for a filter value: letters, then digits (no stemmer touches it).
+
+    ``kind``: ``s`` (the source), ``p`` (public in the source), ``g`` (granted to an audience
+    token), ``f`` (a facet value).
+    """
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
+    return f"z{kind}{int.from_bytes(digest)}"
 
 
 def fold(text: str) -> str:

@@ -17,7 +17,7 @@ from django.db import connection
 
 from ecotone.kernel.models import SearchDocument
 from ecotone.kernel.pagination import MAX_PAGE_SIZE, Page
-from ecotone.kernel.search.query import START, STOP, Query, marked_to_html, parse
+from ecotone.kernel.search.query import START, STOP, Query, marked_to_html, parse, scope_token
 from ecotone.kernel.search.registry import (
     Hit,
     NoResultsAction,
@@ -140,7 +140,7 @@ def search(
             result.items = _page(selected_indexed, parsed, facet_filter, result.number, size)
         if result.number == 1:
             result.live = {s.name: live_hits[s.name] for s in selected_live if live_hits[s.name]}
-        if len(selected_indexed) == 1 and selected_indexed[0][0].facets:
+        if chosen and total and len(selected_indexed) == 1 and selected_indexed[0][0].facets:
             result.facets = _facet_counts(selected_indexed[0], parsed, facet_filter)
     elif selected_live:
         hits = [hit for source in selected_live for hit in live_hits[source.name]]
@@ -222,7 +222,9 @@ def _match_sql(query: Query) -> tuple[str, str, list[Any]]:
     """The FROM clause joining the full-text index to ``d``, its condition, and their params."""
     if _sqlite():
         return (
-            "kernel_searchdocument_fts JOIN kernel_searchdocument d"
+            # CROSS JOIN keeps the full-text index as the outer loop: the other way round,
+            # SQLite would run the MATCH once per document of the source.
+            "kernel_searchdocument_fts CROSS JOIN kernel_searchdocument d"
             " ON d.id = kernel_searchdocument_fts.rowid",
             "kernel_searchdocument_fts MATCH %s",
             [query.fts5()],
@@ -244,14 +246,50 @@ def _where(
     return from_sql, where, [*params, *visible_params, *facet_params]
 
 
+def _scope_groups(
+    allowed: Sequence[tuple[Source, Visibility]], facets: Mapping[str, list[str]]
+) -> list[list[str]]:
+    """SQLite: the scope tokens a match needs, one of each group (visibility, then facets)."""
+    visible: list[str] = []
+    for source, visibility in allowed:
+        if visibility.everything:
+            visible.append(scope_token("s", source.name))
+            continue
+        if visibility.public:
+            visible.append(scope_token("p", source.name))
+        visible.extend(scope_token("g", source.name, token[:80]) for token in visibility.tokens)
+    groups = [visible]
+    for name, values in sorted(facets.items()):
+        groups.append(
+            [
+                scope_token("f", source.name, name, value)
+                for source, _ in allowed
+                for value in values
+            ]
+        )
+    return groups
+
+
 def _count(
     allowed: Sequence[tuple[Source, Visibility]], query: Query, facets: Mapping[str, list[str]]
 ) -> dict[str, int]:
-    from_sql, where, params = _where(allowed, query, facets)
-    with connection.cursor() as cursor:
+    if _sqlite():
+        # One full-text count per source, each answered from the index alone.
+        parts: list[str] = []
+        params: list[Any] = []
+        for chosen in allowed:
+            parts.append(
+                "SELECT %s, COUNT(*) FROM kernel_searchdocument_fts"
+                " WHERE kernel_searchdocument_fts MATCH %s"
+            )
+            params.extend([chosen[0].name, query.fts5_within(*_scope_groups([chosen], facets))])
+        sql = " UNION ALL ".join(parts)
+    else:
+        from_sql, where, params = _where(allowed, query, facets)
         sql = f"SELECT d.source, COUNT(*) FROM {from_sql} WHERE {where} GROUP BY d.source"  # noqa: S608
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {source: int(count) for source, count in cursor.fetchall()}
+        return {source: int(count) for source, count in cursor.fetchall() if count}
 
 
 def _facet_counts(
@@ -259,12 +297,20 @@ def _facet_counts(
 ) -> list[FacetValue]:
     """Values of the source's facets among the matches (ignoring the facet filter itself)."""
     source, _ = chosen
-    from_sql, where, params = _where([chosen], query, {})
     names = list(source.facets)
+    if _sqlite():
+        from_sql = (
+            "kernel_searchdocument_fts CROSS JOIN kernel_searchfacet sf"
+            " ON sf.document_id = kernel_searchdocument_fts.rowid"
+        )
+        where = "kernel_searchdocument_fts MATCH %s"
+        params: list[Any] = [query.fts5_within(*_scope_groups([chosen], {}))]
+    else:
+        from_sql, where, params = _where([chosen], query, {})
+        from_sql += " JOIN kernel_searchfacet sf ON sf.document_id = d.id"
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT sf.name, sf.value, COUNT(*) FROM {from_sql} "  # noqa: S608  (constant SQL; values are bound)
-            "JOIN kernel_searchfacet sf ON sf.document_id = d.id "
             f"WHERE {where} AND sf.name IN ({_placeholders(names)}) "
             "GROUP BY sf.name, sf.value ORDER BY sf.name, COUNT(*) DESC, sf.value",
             [*params, *names],
@@ -299,31 +345,32 @@ def _page(
 
     The page is chosen first (rank only), and snippets are made for its rows alone.
     """
-    from_sql, where, params = _where(allowed, query, facets)
     offset = (number - 1) * size
     if _sqlite():
+        match = query.fts5_within(*_scope_groups(allowed, facets))
         sql = (
-            "WITH page AS ("  # noqa: S608  (constant SQL; values are bound)
-            "  SELECT d.id AS id, bm25(kernel_searchdocument_fts, 10.0, 4.0, 1.0) AS rank,"
-            "         d.updated_at AS updated_at"
-            f"  FROM {from_sql} WHERE {where}"
-            "  ORDER BY rank, d.updated_at DESC, d.id LIMIT %s OFFSET %s"
+            "WITH page AS ("
+            "  SELECT rowid AS id,"
+            "         bm25(kernel_searchdocument_fts, 10.0, 4.0, 1.0, 0.0) AS rank"
+            "  FROM kernel_searchdocument_fts WHERE kernel_searchdocument_fts MATCH %s"
+            "  ORDER BY rank, rowid DESC LIMIT %s OFFSET %s"
             ") "
             "SELECT d.id, d.source, d.key, d.title, d.facets, d.updated_at, d.restricted,"
-            " d.body, d.tags, -page.rank AS rank,"
+            " -page.rank AS rank,"
             " highlight(kernel_searchdocument_fts, 0, %s, %s) AS marked_title,"
             " snippet(kernel_searchdocument_fts, 2, %s, %s, '…', 24) AS marked_body "
-            "FROM page JOIN kernel_searchdocument_fts"
+            "FROM page CROSS JOIN kernel_searchdocument_fts"
             " ON kernel_searchdocument_fts.rowid = page.id "
-            "JOIN kernel_searchdocument d ON d.id = page.id "
+            "CROSS JOIN kernel_searchdocument d ON d.id = page.id "
             "WHERE kernel_searchdocument_fts MATCH %s "
-            "ORDER BY page.rank, page.updated_at DESC, page.id"
+            "ORDER BY page.rank, page.id DESC"
         )
-        all_params = [*params, size, offset, START, STOP, START, STOP, query.fts5()]
+        all_params: list[Any] = [match, size, offset, START, STOP, START, STOP, match]
     else:
+        from_sql, where, params = _where(allowed, query, facets)
         sql = (
             "SELECT d.id, d.source, d.key, d.title, d.facets, d.updated_at, d.restricted,"  # noqa: S608  (constant SQL; values are bound)
-            " d.body, d.tags, page.rank AS rank,"
+            " page.rank AS rank,"
             " ts_headline('english', d.title, q.q, %s) AS marked_title,"
             " ts_headline('english', d.body, q.q, %s) AS marked_body "
             "FROM ("
