@@ -494,6 +494,19 @@ def merge_definition(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
+# Definitions this process knows to be stored (filled after commit): a batch whose definitions
+# they already contain writes nothing. Another process may have stored a newer value since; the
+# canonical definition then keeps it until a statement brings something this process lacks.
+_known_definitions: dict[uuid.UUID, dict[str, Any]] = {}
+_KNOWN_DEFINITIONS_MAX = 50_000
+
+
+def _remember_definitions(definitions: Mapping[uuid.UUID, dict[str, Any]]) -> None:
+    if len(_known_definitions) + len(definitions) > _KNOWN_DEFINITIONS_MAX:
+        _known_definitions.clear()
+    _known_definitions.update(definitions)
+
+
 def _update_activities(statements: Iterable[dict[str, Any]]) -> None:
     definitions: dict[uuid.UUID, tuple[str, dict[str, Any]]] = {}
     for data in statements:
@@ -501,16 +514,23 @@ def _update_activities(statements: Iterable[dict[str, Any]]) -> None:
             key = filter_keys.filter_key(filter_keys.ACTIVITY, iri)
             previous = definitions.get(key, (iri, {}))[1]
             definitions[key] = (iri, merge_definition(previous, definition))
+    for key, (_, definition) in list(definitions.items()):
+        known = _known_definitions.get(key)
+        if known is not None and merge_definition(known, definition) == known:
+            del definitions[key]
     if not definitions:
         return
     now = timezone.now()
     existing = {row.key: row for row in Activity.objects.filter(key__in=list(definitions))}
     changed: list[Activity] = []
+    stored: dict[uuid.UUID, dict[str, Any]] = {}
     for key, (_, definition) in definitions.items():
         row = existing.get(key)
         if row is None:
+            stored[key] = definition
             continue
         merged = merge_definition(row.definition, definition)
+        stored[key] = merged
         if merged != row.definition:
             row.definition, row.updated = merged, now
             changed.append(row)
@@ -524,6 +544,7 @@ def _update_activities(statements: Iterable[dict[str, Any]]) -> None:
     )
     if changed:
         Activity.objects.bulk_update(changed, ["definition", "updated"])
+    transaction.on_commit(lambda: _remember_definitions(stored))
 
 
 # --- Documents ------------------------------------------------------------------------------------

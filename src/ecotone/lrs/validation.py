@@ -575,6 +575,28 @@ def _explain(error: ValidationError, prefix: str = "") -> StatementInvalid:
     return StatementInvalid(message, full)
 
 
+def _has_empty(value: Any) -> bool:
+    """Whether a null, an empty object or a non-string key hides anywhere (outside extensions).
+
+    The fast pass over every statement; only a statement that fails it is walked again by
+    ``_reject_empty`` to name the property at fault.
+    """
+    if isinstance(value, dict):
+        if not value:
+            return True
+        for key, item in value.items():
+            if item is None or not isinstance(key, str):
+                return True
+            if (isinstance(item, (dict, list)) and key != "extensions") and _has_empty(item):
+                return True
+        return False
+    if isinstance(value, list):
+        for item in value:
+            if item is None or (isinstance(item, (dict, list)) and _has_empty(item)):
+                return True
+    return False
+
+
 def _reject_empty(value: Any, where: str) -> None:
     """No property may be null or an empty object, except inside ``extensions``."""
     if isinstance(value, dict):
@@ -600,7 +622,8 @@ def validate_statement(data: Any, *, version: str, prefix: str = "") -> None:
     """Raise ``StatementInvalid`` unless ``data`` is a valid statement for ``version``."""
     if not isinstance(data, dict):
         raise StatementInvalid("a statement must be a JSON object", prefix.rstrip("."))
-    _reject_empty(data, "")
+    if _has_empty(data):
+        _reject_empty(data, "")
     model = Statement2 if version == V2 else Statement1
     try:
         parsed = model.model_validate(data)
