@@ -207,3 +207,14 @@ class ActivityMapping(models.Model):
 
     def __str__(self) -> str:
         return self.label or self.activity_iri
+
+
+class ConsumerCursor(models.Model):
+    """How far an app above the LRS has consumed the statements (``evidence.lock_cursor``)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    seq = models.BigIntegerField(default=0, help_text="Every statement up to it was examined.")
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.seq}"

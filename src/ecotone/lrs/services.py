@@ -20,8 +20,8 @@ from django.utils import timezone
 from ecotone import authz
 from ecotone.kernel import audit
 from ecotone.kernel.errors import DomainError
+from ecotone.lrs import evidence, profile
 from ecotone.lrs import keys as filter_keys
-from ecotone.lrs import profile
 from ecotone.lrs.models import (
     Activity,
     ActivityMapping,
@@ -182,12 +182,15 @@ def store_statements(
             validate_statement(statement, version=version, prefix=prefix)
     try:
         with transaction.atomic():
-            return _store(statements, version, client, attachments or {})
+            ids = _store(statements, version, client, attachments or {})
     except IntegrityError:
         # Another writer stored one of these ids between our check and our insert: the check
         # now sees it, and answers no-op or conflict.
         with transaction.atomic():
-            return _store(statements, version, client, attachments or {})
+            ids = _store(statements, version, client, attachments or {})
+    if client is not None:
+        evidence.statements_stored(statements)
+    return ids
 
 
 def _db_uuid(value: uuid.UUID | None) -> Any:
