@@ -816,12 +816,14 @@ def record_learning_event(
     extensions: Mapping[str, Any] | None = None,
     timestamp: datetime | None = None,
     statement_id: uuid.UUID | None = None,
+    instructor: Any = None,
 ) -> str:
     """Write one learning event of the product to the ledger, in the caller's transaction.
 
     ``actor`` is the learner (a ``User``); ``verb`` a key of ``profile.VERBS`` or a verb IRI;
     ``activity`` a path under ``ECOTONE_XAPI_BASE`` (``"courses/12"``) or an absolute IRI;
-    ``activity_type`` a key of ``profile.ACTIVITY_TYPES`` or an IRI. See docs/xapi-profile.md.
+    ``activity_type`` a key of ``profile.ACTIVITY_TYPES`` or an IRI; ``instructor`` the user who
+    assessed or endorsed the learner, if any. See docs/xapi-profile.md.
     Returns the statement id. Re-recording the same ``statement_id`` is a no-op.
     """
     statement = profile.build_statement(
@@ -836,6 +838,7 @@ def record_learning_event(
         extensions=extensions,
         timestamp=timestamp,
         statement_id=statement_id,
+        instructor=instructor,
     )
     with transaction.atomic():
         return store_statements(statements=[statement], version=V2)[0]
