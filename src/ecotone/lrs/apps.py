@@ -8,6 +8,7 @@ class LrsConfig(AppConfig):
 
     def ready(self) -> None:
         from ecotone.lrs import (
+            panels,  # noqa: F401  (registers the profile timeline)
             policies,  # noqa: F401  (registers the permissions)
             seeding,  # noqa: F401  (registers the ledger backfill seed step)
         )
