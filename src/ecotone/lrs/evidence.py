@@ -26,6 +26,7 @@ id) or by ``mbox`` (the user's e-mail); statements about unknown people are stil
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -40,6 +41,8 @@ from django.db import transaction
 from ecotone.lrs import keys as filter_keys
 from ecotone.lrs import profile
 from ecotone.lrs.models import ActivityMapping, ConsumerCursor, Statement
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,10 @@ def _signal() -> None:
             return
         _last_signal = now
     for listener in _listeners:
-        listener()
+        try:
+            listener()
+        except Exception:  # the statements are stored; the consumer's next tick catches up
+            logger.exception("an inbound evidence listener failed")
 
 
 def statements_stored(statements: Sequence[dict[str, Any]]) -> None:
