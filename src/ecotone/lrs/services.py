@@ -169,6 +169,7 @@ def store_statements(
     client: LrsClient | None = None,
     attachments: Mapping[str, tuple[str, bytes]] | None = None,
     validated: bool = False,
+    may_hold_empty: bool = True,
 ) -> list[str]:
     """Validate and store statements atomically: all of them, or none. Returns their ids.
 
@@ -179,7 +180,9 @@ def store_statements(
     for index, statement in enumerate(statements):
         if not validated:
             prefix = f"[{index}]." if len(statements) > 1 else ""
-            validate_statement(statement, version=version, prefix=prefix)
+            validate_statement(
+                statement, version=version, prefix=prefix, may_hold_empty=may_hold_empty
+            )
     try:
         with transaction.atomic():
             ids = _store(statements, version, client, attachments or {})
