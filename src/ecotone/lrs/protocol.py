@@ -238,6 +238,7 @@ def endpoint(*, methods: set[str], authenticated: bool = True) -> Callable[[Hand
 
         view.__name__ = handler.__name__
         view.__doc__ = handler.__doc__
+        view.xapi_resource = True  # type: ignore[attr-defined]  # see lrs/middleware.py
         return view
 
     return wrap
