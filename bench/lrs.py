@@ -389,8 +389,10 @@ def start_ralph(workdir: Path, venv_dir: str) -> tuple[subprocess.Popen[bytes] |
     venv = Path(venv_dir) / "bin"
     if not (venv / "ralph").exists():
         return None, 0, f"Ralph 5.1.0 is not installed in {venv_dir} (see ralph_fs_append.py)"
-    peers = ROOT.parent / "shared" / "peers"
-    if not (peers / "ralph_fs_append.py").exists():
+    # ../shared/peers beside the checkout, or beside the directory of worktrees
+    candidates = [ROOT.parent / "shared" / "peers", ROOT.parent.parent / "shared" / "peers"]
+    peers = next((p for p in candidates if (p / "ralph_fs_append.py").exists()), None)
+    if peers is None:
         return None, 0, "../shared/peers/ralph_fs_append.py is missing"
     env = {
         **os.environ,

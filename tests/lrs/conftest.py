@@ -14,6 +14,14 @@ from ecotone.lrs.models import LrsClient
 from ecotone.people.models import Person, RoleGrant, User
 
 
+@pytest.fixture(autouse=True)
+def _forget_known_definitions():
+    """The process-wide cache of stored activity definitions outlives a flushed database."""
+    services._known_definitions.clear()
+    yield
+    services._known_definitions.clear()
+
+
 @pytest.fixture
 def lrs_admin(db):
     user = User.objects.create_user("lrs-admin@example.com")

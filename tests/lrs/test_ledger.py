@@ -228,6 +228,6 @@ def test_person_timeline_follows_the_privacy_rules(staff, django_assert_num_quer
         person_timeline(viewer, learner)
         with django_assert_num_queries(2):
             timeline = person_timeline(viewer, learner)
-        assert [row.verb for row in timeline] == ["completed", "completed"]
+        assert [row.verb for row in timeline.entries] == ["completed", "completed"]
     with pytest.raises(Forbidden):
         person_timeline(staff["executive"], learner)

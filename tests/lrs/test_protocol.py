@@ -226,3 +226,23 @@ def test_wrong_method_is_405(xapi):
 def test_unsupported_content_type_is_400(xapi):
     response = xapi.post("statements", "a=b", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
+
+
+def test_client_requests_skip_the_site_middleware(xapi, client, lrs_admin):
+    response = xapi.post("statements", statement())
+    assert response.status_code == 200
+    assert "Cookie" not in response.get("Vary", "")
+    assert "Content-Security-Policy" not in response
+    # the HTML pages under /xapi/ keep the whole chain, Basic credentials or not
+    page = client.get("/xapi/browse/", headers=xapi.headers())
+    assert page.status_code == 302
+    # so does a browser reading statements with its session
+    client.force_login(lrs_admin)
+    read = client.get("/xapi/statements", headers={"X-Experience-API-Version": "2.0.0"})
+    assert read.status_code == 200
+    assert "Cookie" in read.get("Vary", "")
+
+
+def test_client_requests_still_check_the_host(xapi):
+    response = xapi.http.get("/xapi/statements", headers={**xapi.headers(), "Host": "evil.example"})
+    assert response.status_code == 400

@@ -621,3 +621,20 @@ def test_stored_is_strictly_increasing(xapi):
     ids = [xapi.post("statements", statement()).json()[0] for _ in range(5)]
     stored = [xapi.get("statements", {"statementId": i}).json()["stored"] for i in ids]
     assert stored == sorted(set(stored))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b'{"a": null}', True),
+        (b'{"a": {  }}', True),
+        (b'{"a": {\n}}', True),
+        (b'{"a": "annulled"}', True),  # a false alarm only costs the full check
+        (b'{"a": {"b": []}}', False),
+        (b'[{"a": 1}, {"b": "x"}]', False),
+    ],
+)
+def test_the_raw_body_tells_when_no_null_or_empty_object_can_hide(raw, expected):
+    from ecotone.lrs.validation import may_hold_empty
+
+    assert may_hold_empty(raw) is expected

@@ -13,6 +13,11 @@ A statement is recognised when it
 - targets an activity under ``ECOTONE_XAPI_BASE`` (a course, lesson or event of this Ecotone) or an
   activity an admin mapped to skills (``ActivityMapping``).
 
+Consumers keep their place with a ``ConsumerCursor`` (``lock_cursor`` / ``advance_cursor``, in
+the consumer's transaction: the row lock makes concurrent runs take turns) and may register a
+callback with ``on_inbound`` to hear, after commit, that a client stored statements with an
+evidence verb (so they can run soon instead of at their next scheduled tick).
+
 Its learner is resolved to an Ecotone user by account (``homePage`` = SITE_URL, ``name`` = user
 id) or by ``mbox`` (the user's e-mail); statements about unknown people are still returned, with
 ``user_id`` None, so the consumer can decide.
@@ -21,16 +26,23 @@ id) or by ``mbox`` (the user's e-mail); statements about unknown people are stil
 from __future__ import annotations
 
 import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from ecotone.lrs import keys as filter_keys
 from ecotone.lrs import profile
-from ecotone.lrs.models import ActivityMapping, Statement
+from ecotone.lrs.models import ActivityMapping, ConsumerCursor, Statement
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,16 @@ class EvidenceRecord:
     success: bool | None
     completion: bool | None
     score_scaled: float | None
+    level: int | None  # the Ecotone ``level`` extension (result, then context), when an integer
+
+
+def _level(data: dict[str, Any]) -> int | None:
+    iri = profile.EXTENSIONS["level"]
+    for node in (data.get("result"), data.get("context")):
+        value = ((node or {}).get("extensions") or {}).get(iri)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
 
 
 def _learner_user_ids(actors: list[dict[str, Any]]) -> dict[str, int]:
@@ -129,6 +151,7 @@ def recognised_evidence(*, after_seq: int = 0, limit: int = 500) -> EvidenceBatc
                 success=result.get("success"),
                 completion=result.get("completion"),
                 score_scaled=(result.get("score") or {}).get("scaled"),
+                level=_level(data),
             )
         )
     return EvidenceBatch(records=records, cursor=rows[-1].seq if rows else after_seq)
@@ -138,3 +161,56 @@ def latest_seq() -> int:
     """The newest statement's ``seq``: where a consumer starting today begins."""
     last = Statement.objects.order_by("-seq").values_list("seq", flat=True).first()
     return last or 0
+
+
+# --- Cursors and the inbound hook -----------------------------------------------------------------
+
+
+def lock_cursor(name: str) -> ConsumerCursor:
+    """The consumer's cursor, locked until the caller's transaction ends (created at 0)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_cursor must run inside a transaction")
+    ConsumerCursor.objects.get_or_create(name=name)
+    return ConsumerCursor.objects.select_for_update().get(name=name)
+
+
+def advance_cursor(cursor: ConsumerCursor, seq: int) -> None:
+    """Move a locked cursor forward (never back)."""
+    if seq > cursor.seq:
+        cursor.seq = seq
+        cursor.save(update_fields=["seq", "updated"])
+
+
+_listeners: list[Callable[[], None]] = []
+_last_signal = 0.0
+_signal_lock = threading.Lock()
+SIGNAL_INTERVAL = 5.0  # seconds: a steady stream of batches calls the listeners at most this often
+
+
+def on_inbound(listener: Callable[[], None]) -> None:
+    """Call ``listener()`` after a client's statements with an evidence verb are committed."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _signal() -> None:
+    global _last_signal
+    with _signal_lock:
+        now = time.monotonic()
+        if now - _last_signal < SIGNAL_INTERVAL:
+            return
+        _last_signal = now
+    for listener in _listeners:
+        try:
+            listener()
+        except Exception:  # the statements are stored; the consumer's next tick catches up
+            logger.exception("an inbound evidence listener failed")
+
+
+def statements_stored(statements: Sequence[dict[str, Any]]) -> None:
+    """Called by ``services.store_statements`` for a client's batch, inside its transaction."""
+    if _listeners and any(
+        isinstance(data.get("verb"), dict) and data["verb"].get("id") in profile.EVIDENCE_VERBS
+        for data in statements
+    ):
+        transaction.on_commit(_signal)

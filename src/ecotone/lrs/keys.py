@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 AGENT = "agent"
@@ -31,6 +32,7 @@ REGISTRATION = "registration"
 AUTHORITY = "authority"
 
 
+@lru_cache(maxsize=65536)  # verbs, activities, authorities and agents repeat across statements
 def filter_key(kind: str, value: str) -> uuid.UUID:
     digest = hashlib.blake2b(f"{kind}\x00{value}".encode(), digest_size=16).digest()
     return uuid.UUID(bytes=digest)

@@ -33,7 +33,12 @@ class Statement(models.Model):
     voided_by = models.UUIDField(null=True, blank=True)
     version = models.CharField(max_length=16)
     client = models.ForeignKey(
-        "LrsClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "LrsClient",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # never queried by client; one index less on every insert
     )
     payload = models.TextField(help_text="The statement as stored, compact JSON.")
     has_attachments = models.BooleanField(default=False)
@@ -42,7 +47,11 @@ class Statement(models.Model):
         ordering = ["-stored", "-seq"]
         indexes = [
             models.Index(fields=["stored", "seq"], name="lrs_statement_stored"),
-            models.Index(fields=["ref_target"], name="lrs_statement_ref"),
+            models.Index(
+                fields=["ref_target"],
+                name="lrs_statement_ref",
+                condition=models.Q(ref_target__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -62,6 +71,11 @@ class StatementKey(models.Model):
         related_name="keys",
         to_field="statement_id",
         db_column="statement_id",
+        # Written in the same transaction as its statement and never alone: no database-level
+        # check (it costs a look-up per key at commit), and the unique constraint below already
+        # indexes ``statement_id`` first.
+        db_constraint=False,
+        db_index=False,
     )
     key = models.UUIDField()
     stored = models.DateTimeField()
@@ -193,3 +207,14 @@ class ActivityMapping(models.Model):
 
     def __str__(self) -> str:
         return self.label or self.activity_iri
+
+
+class ConsumerCursor(models.Model):
+    """How far an app above the LRS has consumed the statements (``evidence.lock_cursor``)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    seq = models.BigIntegerField(default=0, help_text="Every statement up to it was examined.")
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.seq}"

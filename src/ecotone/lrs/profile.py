@@ -81,6 +81,15 @@ def activity_iri(path_or_iri: str) -> str:
     return activity_base() + path_or_iri.lstrip("/")
 
 
+EVENT_NAMESPACE = uuid.UUID("6a1f3c2e-9b1d-5e8a-a0c4-3f7d2b8e1c55")
+
+
+def event_id(kind: str, key: Any) -> uuid.UUID:
+    """A stable statement id for one event of the product (``event_id("skills.evidence", 42)``):
+    the live write and a later backfill of the same event give the same statement."""
+    return uuid.uuid5(EVENT_NAMESPACE, f"{kind}:{key}")
+
+
 def agent_for(user: Any) -> dict[str, Any]:
     """The xAPI agent of an Ecotone user: an account on this site, named by the user's id."""
     person = person_of(user)
@@ -106,6 +115,7 @@ def build_statement(
     extensions: Mapping[str, Any] | None = None,
     timestamp: datetime | None = None,
     statement_id: uuid.UUID | None = None,
+    instructor: Any = None,
 ) -> dict[str, Any]:
     verb_iri, display = VERBS.get(verb, (verb, ""))
     definition: dict[str, Any] = {}
@@ -128,6 +138,8 @@ def build_statement(
         statement["result"] = dict(result)
     if parent:
         statement["context"]["contextActivities"] = {"parent": [{"id": activity_iri(parent)}]}
+    if instructor is not None:
+        statement["context"]["instructor"] = agent_for(instructor)
     if registration is not None:
         statement["context"]["registration"] = str(registration)
     if extensions:

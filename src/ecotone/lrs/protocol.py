@@ -41,6 +41,7 @@ from ecotone.lrs.validation import (
     StatementInvalid,
     is_iri,
     is_uuid,
+    may_hold_empty,
     parse_timestamp,
 )
 
@@ -237,6 +238,7 @@ def endpoint(*, methods: set[str], authenticated: bool = True) -> Callable[[Hand
 
         view.__name__ = handler.__name__
         view.__doc__ = handler.__doc__
+        view.xapi_resource = True  # type: ignore[attr-defined]  # see lrs/middleware.py
         return view
 
     return wrap
@@ -477,7 +479,11 @@ def _write_statements(xreq: XapiRequest, principal: Principal) -> HttpResponse:
             raise StatementInvalid("the body must be a statement or a list of statements")
     _check_signatures(batch, attachments)
     ids = services.store_statements(
-        statements=batch, version=xreq.version, client=principal.client, attachments=attachments
+        statements=batch,
+        version=xreq.version,
+        client=principal.client,
+        attachments=attachments,
+        may_hold_empty=may_hold_empty(xreq.body),
     )
     if xreq.method == "PUT":
         return HttpResponse(status=204)

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from ecotone import authz
 from ecotone.kernel.errors import NotFound
 from ecotone.lrs import keys as filter_keys
+from ecotone.lrs import profile
 from ecotone.lrs.models import (
     Activity,
     ActivityMapping,
@@ -332,21 +333,92 @@ def browsed_statement(viewer: Any, statement_id: uuid.UUID) -> BrowsedStatement:
     return _browsed(row.payload, voided=row.voided)
 
 
-def person_timeline(viewer: Any, person: Any, *, limit: int = 20) -> list[BrowsedStatement]:
-    """A person's latest statements, as an activity timeline on their profile.
+@dataclass(frozen=True)
+class TimelineEntry:
+    statement_id: str
+    when: datetime  # the statement's timestamp: when it happened (not when it was stored)
+    verb: str
+    target: str
+    details: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    entries: list[TimelineEntry]
+    more: str  # a signed token for the next page, or ""
+
+
+_TIMELINE_SALT = "ecotone.lrs.timeline"
+
+
+def _details(raw: dict[str, Any]) -> tuple[str, ...]:
+    details: list[str] = []
+    context = raw.get("context") or {}
+    result = raw.get("result") or {}
+    for node in (result, context):
+        level = (node.get("extensions") or {}).get(profile.EXTENSIONS["level"])
+        if isinstance(level, int) and not isinstance(level, bool):
+            details.append(f"level {level}")
+            break
+    scaled = (result.get("score") or {}).get("scaled")
+    if isinstance(scaled, int | float) and not isinstance(scaled, bool):
+        details.append(f"score {round(scaled * 100)}%")
+    instructor = context.get("instructor")
+    if isinstance(instructor, dict) and instructor.get("name"):
+        details.append(f"by {instructor['name']}")
+    authority = (raw.get("authority") or {}).get("account") or {}
+    if authority.get("name") != "ecotone" and (raw.get("authority") or {}).get("name"):
+        details.append(f"from {raw['authority']['name']}")
+    return tuple(details)
+
+
+def _timeline_entry(payload: str) -> TimelineEntry:
+    browsed = _browsed(payload)
+    raw = browsed.raw
+    try:
+        when = datetime.fromisoformat(str(raw.get("timestamp") or raw["stored"]))
+    except ValueError:
+        when = browsed.stored
+    return TimelineEntry(
+        statement_id=browsed.statement_id,
+        when=when,
+        verb=browsed.verb,
+        target=browsed.target,
+        details=_details(raw),
+    )
+
+
+def person_timeline(viewer: Any, person: Any, *, limit: int = 20, more: str = "") -> Timeline:
+    """A person's statements, newest stored first, as an activity timeline on their profile.
 
     Visible to whoever may see the person's private side (``people.view_private``: themselves,
-    their management chain, L&D, admins). The person's statements are those whose actor is their
-    Ecotone account or their e-mail address; two index range scans, merged.
+    their management chain, L&D, admins). The person's statements are those whose actor (or
+    object agent) is their Ecotone account or their e-mail address: two index range scans,
+    merged, keyset-paged on ``(stored, statement id)`` with the signed ``more`` token.
     """
     authz.require(viewer, "people.view_private", person)
+    after: tuple[str, str] | None = None
+    if more:
+        try:
+            stored, statement_id = signing.loads(more, salt=_TIMELINE_SALT)
+            after = (str(stored), str(uuid.UUID(str(statement_id))))
+        except (signing.BadSignature, ValueError, TypeError):
+            after = None
     identities = [
         f"account:{settings.SITE_URL}\x1f{person.user_id}",
         f"mbox:mailto:{person.user.email}",
     ]
-    rows: list[StatementRow] = []
+    rows: dict[str, StatementRow] = {}
     for identity in identities:
-        query = StatementQuery(keys=(key_for(filter_keys.AGENT, identity),), limit=limit)
-        rows.extend(find_statements(query).rows)
-    rows.sort(key=lambda row: row.stored, reverse=True)
-    return [_browsed(row.payload) for row in rows[:limit]]
+        query = StatementQuery(
+            keys=(key_for(filter_keys.AGENT, identity),), limit=limit + 1, after=after
+        )
+        for row in find_statements(query).rows:
+            rows[row.tiebreak] = row
+    ordered = sorted(rows.values(), key=lambda row: (row.stored, row.tiebreak), reverse=True)
+    page = ordered[:limit]
+    token = ""
+    if len(ordered) > limit:
+        last = page[-1]
+        token = signing.dumps([last.stored.isoformat(), last.tiebreak], salt=_TIMELINE_SALT)
+    return Timeline(entries=[_timeline_entry(row.payload) for row in page], more=token)

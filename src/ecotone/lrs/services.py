@@ -20,8 +20,8 @@ from django.utils import timezone
 from ecotone import authz
 from ecotone.kernel import audit
 from ecotone.kernel.errors import DomainError
+from ecotone.lrs import evidence, profile
 from ecotone.lrs import keys as filter_keys
-from ecotone.lrs import profile
 from ecotone.lrs.models import (
     Activity,
     ActivityMapping,
@@ -169,6 +169,7 @@ def store_statements(
     client: LrsClient | None = None,
     attachments: Mapping[str, tuple[str, bytes]] | None = None,
     validated: bool = False,
+    may_hold_empty: bool = True,
 ) -> list[str]:
     """Validate and store statements atomically: all of them, or none. Returns their ids.
 
@@ -179,15 +180,20 @@ def store_statements(
     for index, statement in enumerate(statements):
         if not validated:
             prefix = f"[{index}]." if len(statements) > 1 else ""
-            validate_statement(statement, version=version, prefix=prefix)
+            validate_statement(
+                statement, version=version, prefix=prefix, may_hold_empty=may_hold_empty
+            )
     try:
         with transaction.atomic():
-            return _store(statements, version, client, attachments or {})
+            ids = _store(statements, version, client, attachments or {})
     except IntegrityError:
         # Another writer stored one of these ids between our check and our insert: the check
         # now sees it, and answers no-op or conflict.
         with transaction.atomic():
-            return _store(statements, version, client, attachments or {})
+            ids = _store(statements, version, client, attachments or {})
+    if client is not None:
+        evidence.statements_stored(statements)
+    return ids
 
 
 def _db_uuid(value: uuid.UUID | None) -> Any:
@@ -494,6 +500,19 @@ def merge_definition(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
+# Definitions this process knows to be stored (filled after commit): a batch whose definitions
+# they already contain writes nothing. Another process may have stored a newer value since; the
+# canonical definition then keeps it until a statement brings something this process lacks.
+_known_definitions: dict[uuid.UUID, dict[str, Any]] = {}
+_KNOWN_DEFINITIONS_MAX = 50_000
+
+
+def _remember_definitions(definitions: Mapping[uuid.UUID, dict[str, Any]]) -> None:
+    if len(_known_definitions) + len(definitions) > _KNOWN_DEFINITIONS_MAX:
+        _known_definitions.clear()
+    _known_definitions.update(definitions)
+
+
 def _update_activities(statements: Iterable[dict[str, Any]]) -> None:
     definitions: dict[uuid.UUID, tuple[str, dict[str, Any]]] = {}
     for data in statements:
@@ -501,16 +520,23 @@ def _update_activities(statements: Iterable[dict[str, Any]]) -> None:
             key = filter_keys.filter_key(filter_keys.ACTIVITY, iri)
             previous = definitions.get(key, (iri, {}))[1]
             definitions[key] = (iri, merge_definition(previous, definition))
+    for key, (_, definition) in list(definitions.items()):
+        known = _known_definitions.get(key)
+        if known is not None and merge_definition(known, definition) == known:
+            del definitions[key]
     if not definitions:
         return
     now = timezone.now()
     existing = {row.key: row for row in Activity.objects.filter(key__in=list(definitions))}
     changed: list[Activity] = []
+    stored: dict[uuid.UUID, dict[str, Any]] = {}
     for key, (_, definition) in definitions.items():
         row = existing.get(key)
         if row is None:
+            stored[key] = definition
             continue
         merged = merge_definition(row.definition, definition)
+        stored[key] = merged
         if merged != row.definition:
             row.definition, row.updated = merged, now
             changed.append(row)
@@ -524,6 +550,7 @@ def _update_activities(statements: Iterable[dict[str, Any]]) -> None:
     )
     if changed:
         Activity.objects.bulk_update(changed, ["definition", "updated"])
+    transaction.on_commit(lambda: _remember_definitions(stored))
 
 
 # --- Documents ------------------------------------------------------------------------------------
@@ -792,12 +819,14 @@ def record_learning_event(
     extensions: Mapping[str, Any] | None = None,
     timestamp: datetime | None = None,
     statement_id: uuid.UUID | None = None,
+    instructor: Any = None,
 ) -> str:
     """Write one learning event of the product to the ledger, in the caller's transaction.
 
     ``actor`` is the learner (a ``User``); ``verb`` a key of ``profile.VERBS`` or a verb IRI;
     ``activity`` a path under ``ECOTONE_XAPI_BASE`` (``"courses/12"``) or an absolute IRI;
-    ``activity_type`` a key of ``profile.ACTIVITY_TYPES`` or an IRI. See docs/xapi-profile.md.
+    ``activity_type`` a key of ``profile.ACTIVITY_TYPES`` or an IRI; ``instructor`` the user who
+    assessed or endorsed the learner, if any. See docs/xapi-profile.md.
     Returns the statement id. Re-recording the same ``statement_id`` is a no-op.
     """
     statement = profile.build_statement(
@@ -812,6 +841,7 @@ def record_learning_event(
         extensions=extensions,
         timestamp=timestamp,
         statement_id=statement_id,
+        instructor=instructor,
     )
     with transaction.atomic():
         return store_statements(statements=[statement], version=V2)[0]

@@ -18,4 +18,5 @@ urlpatterns = [
     path("clients/<int:client_id>/revoke/", views.revoke_client, name="revoke_client"),
     path("mappings/", views.mappings, name="mappings"),
     path("mappings/<int:mapping_id>/delete/", views.delete_mapping, name="delete_mapping"),
+    path("people/<int:person_id>/activity/", views.person_activity, name="person_activity"),
 ]

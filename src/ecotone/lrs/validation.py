@@ -575,6 +575,37 @@ def _explain(error: ValidationError, prefix: str = "") -> StatementInvalid:
     return StatementInvalid(message, full)
 
 
+_MAYBE_EMPTY = re.compile(rb"null|\{\s*\}")
+
+
+def may_hold_empty(raw: bytes) -> bool:
+    """False when a JSON text has no ``null`` and no ``{}`` anywhere: then no statement parsed
+    from it can hold a null or an empty object, and ``validate_statement`` may skip that walk."""
+    return _MAYBE_EMPTY.search(raw) is not None
+
+
+def _has_empty(value: Any) -> bool:
+    """Whether a null, an empty object or a non-string key hides anywhere (outside extensions).
+
+    The fast pass over every statement; only a statement that fails it is walked again by
+    ``_reject_empty`` to name the property at fault.
+    """
+    if isinstance(value, dict):
+        if not value:
+            return True
+        for key, item in value.items():
+            if item is None or not isinstance(key, str):
+                return True
+            if (isinstance(item, (dict, list)) and key != "extensions") and _has_empty(item):
+                return True
+        return False
+    if isinstance(value, list):
+        for item in value:
+            if item is None or (isinstance(item, (dict, list)) and _has_empty(item)):
+                return True
+    return False
+
+
 def _reject_empty(value: Any, where: str) -> None:
     """No property may be null or an empty object, except inside ``extensions``."""
     if isinstance(value, dict):
@@ -596,11 +627,18 @@ def _reject_empty(value: Any, where: str) -> None:
             _reject_empty(item, f"{where}[{index}]")
 
 
-def validate_statement(data: Any, *, version: str, prefix: str = "") -> None:
-    """Raise ``StatementInvalid`` unless ``data`` is a valid statement for ``version``."""
+def validate_statement(
+    data: Any, *, version: str, prefix: str = "", may_hold_empty: bool = True
+) -> None:
+    """Raise ``StatementInvalid`` unless ``data`` is a valid statement for ``version``.
+
+    ``may_hold_empty=False`` (the raw JSON had no ``null`` and no ``{}``) skips the walk for
+    nulls and empty objects.
+    """
     if not isinstance(data, dict):
         raise StatementInvalid("a statement must be a JSON object", prefix.rstrip("."))
-    _reject_empty(data, "")
+    if may_hold_empty and _has_empty(data):
+        _reject_empty(data, "")
     model = Statement2 if version == V2 else Statement1
     try:
         parsed = model.model_validate(data)

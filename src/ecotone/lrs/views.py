@@ -10,13 +10,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ecotone.kernel.errors import DomainError
 from ecotone.lrs import selectors, services
 from ecotone.lrs.forms import BrowseForm, ClientForm, MappingForm
 from ecotone.lrs.selectors import StatementQuery
+from ecotone.people.models import Person
 
 type View = Callable[..., HttpResponse]
 
@@ -134,3 +135,17 @@ def delete_mapping(request: HttpRequest, mapping_id: int) -> HttpResponse:
     services.unmap_activity(actor=request.user, mapping=mapping)
     messages.success(request, "Mapping removed.")
     return redirect("lrs:mappings")
+
+
+@require_GET
+@login_required
+def person_activity(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A page of a person's timeline: the rows alone for htmx ("Older activity"), else a page."""
+    person = get_object_or_404(Person.objects.select_related("user"), pk=person_id)
+    timeline = selectors.person_timeline(request.user, person, more=request.GET.get("more", ""))
+    template = (
+        "lrs/_timeline_entries.html"
+        if getattr(request, "htmx", False)
+        else "lrs/person_activity.html"
+    )
+    return render(request, template, {"person": person, "timeline": timeline})

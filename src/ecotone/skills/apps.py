@@ -8,6 +8,8 @@ class SkillsConfig(AppConfig):
 
     def ready(self) -> None:
         from ecotone.skills import (
+            inbound,  # noqa: F401  (consumes inbound xAPI evidence; registers its job)
+            ledger,  # noqa: F401  (registers the ledger backfill of skill evidence)
             panels,  # noqa: F401  (registers the profile panel)
             policies,  # noqa: F401  (registers the permissions)
             search,

@@ -24,7 +24,7 @@ from ecotone.kernel import audit
 from ecotone.kernel.errors import DomainError
 from ecotone.notifications.services import notify
 from ecotone.people.models import Person
-from ecotone.skills import levels
+from ecotone.skills import ledger, levels
 from ecotone.skills import search as skills_search
 from ecotone.skills.models import (
     MAX_LEVEL,
@@ -166,6 +166,7 @@ def record_evidence(
         link_id=_clean_text(str(link_id), field="link_id", limit=120),
     )
     refresh_level(person_id=person.pk, skill_id=skill.pk, as_of=now)
+    ledger.record(evidence)
     if source == EvidenceSource.MANAGER:
         audit.record(
             actor=_user(actor),
