@@ -132,6 +132,12 @@ def test_the_api_searches_with_the_same_rules(org):
     ]
     assert empty["no_results"] == [{"label": "Request this content", "url": "/people/?topic=zzz"}]
     assert hostile.status_code == 200
+    memos = client.get("/api/v1/search", {"q": "kubernetes", "source": [MEMOS]}).json()
+    both = client.get("/api/v1/search", {"q": "kubernetes", "source": [MEMOS, NOTES]}).json()
+    red = client.get(
+        "/api/v1/search", {"q": "kubernetes", "source": NOTES, "facet": "colour:red"}
+    ).json()
+    assert (memos["count"], both["count"], red["count"]) == (0, 1, 0)
 
 
 def test_the_api_needs_authentication(db):

@@ -3,7 +3,7 @@
 SQLite: an external-content FTS5 table over kernel_searchdocument, kept in step by triggers,
 with prefix indexes for two- and three-letter prefixes (type-ahead). Its ``scope`` column holds
 the filter tokens (source, audience, facets), so filters are part of the MATCH.
-PostgreSQL: a generated, weighted tsvector column with a GIN index.
+PostgreSQL: a generated, weighted tsvector column (stored in the row) with a GIN index.
 """
 
 from django.db import migrations
@@ -53,6 +53,9 @@ POSTGRESQL_FORWARD = [
         || setweight(to_tsvector('english'::regconfig, coalesce(body, '')), 'D')
     ) STORED
     """,
+    # Keep the vector inside the row (compressed) so that matching and ranking do not fetch it
+    # from the TOAST table row by row; the body is moved out of line first instead.
+    "ALTER TABLE kernel_searchdocument ALTER COLUMN vector SET STORAGE MAIN",
     "CREATE INDEX kernel_searchdocument_vector ON kernel_searchdocument USING gin (vector)",
 ]
 POSTGRESQL_BACKWARD = [

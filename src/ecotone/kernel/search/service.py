@@ -2,9 +2,13 @@
 
 Every query is built here from the parsed words (``query.parse``) and bound parameters; the
 visibility of each source is part of the SQL, so pages and counts only ever include what the
-viewer may find. An indexed search runs three queries whatever the size of the index: the
-counts per source, the page (with highlighted titles and snippets), and, when one source with
-facets is chosen, the facet counts.
+viewer may find. An indexed search runs two queries whatever the size of the index: the counts
+per source and the page (with highlighted titles and snippets); a third, the facet counts, when
+one source with facets is chosen.
+
+On SQLite, visibility and facet filters are opaque words of the FTS5 table's ``scope`` column
+(``query.scope_token``), matched in the same MATCH as the user's words, so counting and ranking
+never leave the full-text index. On PostgreSQL they are plain conditions beside ``@@``.
 """
 
 from __future__ import annotations
@@ -90,7 +94,8 @@ def search(
       combine (``{"category": ["data", "design"], "status": "active"}``).
     - ``page`` / ``size``: a page past the end shows the last page; size is capped at 200.
 
-    Ranked by bm25 (SQLite) or ts_rank (PostgreSQL), title matches first, then newest.
+    Ranked by bm25 (SQLite) or ts_rank (PostgreSQL), title matches first; ties go to the most
+    recently indexed (SQLite) or updated (PostgreSQL) document.
     """
     parsed = query if isinstance(query, Query) else parse(query)
     size = max(1, min(int(size), MAX_PAGE_SIZE))
