@@ -29,6 +29,7 @@ from ecotone.kernel import audit
 from ecotone.kernel.errors import DomainError, NotFound
 from ecotone.notifications.services import notify
 from ecotone.people.models import ApiToken, Person, RoleGrant, Team, User, normalize_email
+from ecotone.people.moves import people_moved
 from ecotone.people.roles import forget
 
 PROFILE_FIELDS = frozenset({"display_name", "location", "time_zone", "bio"})
@@ -180,6 +181,7 @@ def deactivate_person(*, actor: Any, person: Person, left_on: dt.date | None = N
     person.user.is_active = False
     person.user.save(update_fields=["is_active"])
     ApiToken.objects.filter(user=person.user, revoked_at=None).update(revoked_at=timezone.now())
+    people_moved([person.pk])
     audit.record(actor=actor, action="people.person_deactivated", target=person)
     return person
 
@@ -196,6 +198,7 @@ def reactivate_person(*, actor: Any, person: Person) -> Person:
     person.save(update_fields=["status", "left_on", "updated_at"])
     person.user.is_active = True
     person.user.save(update_fields=["is_active"])
+    people_moved([person.pk])
     audit.record(actor=actor, action="people.person_reactivated", target=person)
     return person
 
@@ -205,6 +208,7 @@ def move_team(*, actor: Any, person: Person, team: Team | None) -> Person:
     authz.require(actor, "people.manage_people", person)
     person.team = team
     person.save(update_fields=["team", "updated_at"])
+    people_moved([person.pk])
     audit.record(
         actor=actor,
         action="people.team_changed",

@@ -7,9 +7,14 @@ class SkillsConfig(AppConfig):
     verbose_name = "Skills"
 
     def ready(self) -> None:
+        from ecotone.people.moves import register_move_listener
         from ecotone.skills import (
+            orgfile,  # noqa: F401  (registers the role_profile column of the org file)
             panels,  # noqa: F401  (registers the profile panel)
             policies,  # noqa: F401  (registers the permissions)
             seeding,  # noqa: F401  (registers the demo seed steps)
             tasks,  # noqa: F401  (registers the nightly level refresh)
         )
+        from ecotone.skills.services import sync_level_teams
+
+        register_move_listener("skills.level_teams", sync_level_teams)
