@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 
-from ecotone.kernel.errors import DomainError
 from ecotone.skills.models import MAX_LEVEL, MIN_LEVEL, Interest, Skill, SkillCategory
 
 LEVEL_CHOICES = [(level, str(level)) for level in range(MIN_LEVEL, MAX_LEVEL + 1)]
@@ -82,14 +81,6 @@ class ImportForm(forms.Form):
         help_text="CSV or JSON with uri, label, alternative labels, description, type, broader; "
         "or an ESCO or O*NET download."
     )
-
-
-def attach(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal next to the field it names (or above the form)."""
-    for field, messages in error.field_errors().items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class RoleProfileForm(forms.Form):
