@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
 
 from django import forms
 
+from ecotone.kernel.forms import Form
 from ecotone.people.models import RoleGrant
 
 TIME_ZONE_NAMES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
-
-
-class Form(forms.Form):
-    """A form whose labels carry no trailing colon (the design puts labels above fields)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class ProfileForm(Form):

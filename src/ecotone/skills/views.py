@@ -171,7 +171,7 @@ def my_skills(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "chart": chart,
             "form": form,
-            "interest_form": InterestForm(),
+            "interest_form": InterestForm(auto_id="interest-%s"),
             "interests": selectors.interests_of(request.user, person),
             "requests": selectors.my_requests(request.user)[:20],
             "scale": selectors.scale(),
