@@ -362,13 +362,14 @@ EXPERT_MIN_LEVEL = 3  # an expert has at least a validated "practitioner" level
 
 
 def top_experts(
-    skill_ids: Sequence[int], people: QuerySet[Person] | None = None, *, per_skill: int = 3
+    skill_ids: Sequence[int], within: Team | None = None, *, per_skill: int = 3
 ) -> dict[int, list[SkillLevel]]:
     """The best validated people per skill (practitioners and above), in one query.
 
-    For each skill, the n-th expert is a subquery that walks the skill's (validated level,
-    validation date) index from the top and stops at the n-th active person: the cost depends
-    on ``per_skill``, not on how many people hold the skill.
+    ``within`` keeps the active members of a team and its sub-teams. For each skill, the n-th
+    expert is a subquery that walks the skill's (validated level, validation date) index from
+    the top and stops at the n-th match: the cost depends on ``per_skill``, not on how many
+    people hold the skill.
     """
     if not skill_ids:
         return {}
@@ -377,8 +378,9 @@ def top_experts(
         validated_level__gte=EXPERT_MIN_LEVEL,
         person__status=Person.Status.ACTIVE,
     )
-    if people is not None:
-        candidates = candidates.filter(person__in=people)
+    if within is not None:
+        # The team copied onto the level is empty once the person leaves.
+        candidates = candidates.filter(team__path__startswith=within.path)
     ranked = candidates.order_by("-validated_level", "-validated_at", "-id").values("id")
     chosen = Skill.objects.filter(pk__in=list(skill_ids)).order_by()
     wanted = Q()
@@ -457,12 +459,15 @@ class GapAnalysis:
         return [gap for gap in self.gaps if gap.bus_factor_risk]
 
 
-def _histogram(
-    people: QuerySet[Person], skill_ids: Iterable[int]
+def _histogram_within(
+    team: Team, skill_ids: Iterable[int]
 ) -> dict[tuple[Any, int], dict[int, int]]:
-    """Counts of people per skill and derived level, in one query."""
+    """Counts of a team's active members (sub-teams included) per skill and derived level.
+
+    One query on the team copied onto each level (empty once the person left): no people join.
+    """
     rows = (
-        SkillLevel.objects.filter(person__in=people, skill_id__in=list(skill_ids))
+        SkillLevel.objects.filter(team__path__startswith=team.path, skill_id__in=list(skill_ids))
         .exclude(level__isnull=True)
         .values("skill_id", "level")
         .annotate(count=Count("id"))
@@ -555,15 +560,18 @@ def _analyse(
     scope: str,
     people: QuerySet[Person],
     *,
+    team: Team | None = None,
     category: SkillCategory | None = None,
     experts: int = 3,
-    everyone: bool = False,
 ) -> GapAnalysis:
+    """``people`` are everyone active (``team`` None) or the active members of ``team``."""
     needs = {skill_id: need for (_, skill_id), need in requirements.for_people(people).items()}
     skill_map = Skill.objects.select_related("category").in_bulk(list(needs))
     if category is not None:
         skill_map = {pk: s for pk, s in skill_map.items() if s.category_id == category.pk}
-    histogram = _histogram_of_everyone(skill_map) if everyone else _histogram(people, skill_map)
+    histogram = (
+        _histogram_of_everyone(skill_map) if team is None else _histogram_within(team, skill_map)
+    )
     gaps = [
         _gap(skill, needs[pk], histogram.get((None, pk), {})) for pk, skill in skill_map.items()
     ]
@@ -572,7 +580,7 @@ def _analyse(
         # Experts of the largest gaps and of every bus-factor risk: what the pages show.
         wanted = {gap.skill.pk for gap in gaps[:EXPERT_GAPS]}
         wanted |= {gap.skill.pk for gap in gaps if gap.bus_factor_risk}
-        best = top_experts(sorted(wanted), None if everyone else people, per_skill=experts)
+        best = top_experts(sorted(wanted), team, per_skill=experts)
         for gap in gaps:
             gap.experts = best.get(gap.skill.pk, [])
     return GapAnalysis(scope=scope, people=people.count(), gaps=gaps)
@@ -581,13 +589,13 @@ def _analyse(
 def team_gaps(viewer: Any, team: Team, *, category: SkillCategory | None = None) -> GapAnalysis:
     """A team with its sub-teams: per required skill, qualified against needed. Seven queries."""
     authz.require(viewer, "skills.view_team_gaps", team)
-    return _analyse(team.name, team_people(team), category=category)
+    return _analyse(team.name, team_people(team), team=team, category=category)
 
 
 def org_gaps(viewer: Any, *, category: SkillCategory | None = None) -> GapAnalysis:
     """The whole organisation. Seven queries."""
     authz.require(viewer, "skills.view_org_gaps")
-    return _analyse("Organisation", active_people(), category=category, everyone=True)
+    return _analyse("Organisation", active_people(), category=category)
 
 
 def person_gaps(viewer: Any, person: Person) -> list[LevelRow]:
@@ -737,9 +745,13 @@ def org_heatmap(
     )
     parent_ids = set(Team.objects.filter(parent__in=row_teams).values_list("parent_id", flat=True))
     people = team_people(team) if team is not None else active_people()
+    # The only top-level team holds nearly everyone: count everyone, which is faster.
     everyone = team is None or team.parent_id is None
     totals = _analyse(
-        team.name if team else "Organisation", people, category=category, everyone=everyone
+        team.name if team else "Organisation",
+        people,
+        team=None if everyone else team,
+        category=category,
     )
     columns = [gap.skill for gap in totals.gaps][:HEATMAP_MAX_SKILLS]
     column_ids = {skill.pk for skill in columns}
