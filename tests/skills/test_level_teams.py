@@ -87,3 +87,11 @@ def test_the_nightly_refresh_repairs_a_stale_team(engineers, framework):
     SkillLevel.objects.filter(person=learner).update(team=None)
     services.refresh_levels(person_ids=[learner.pk])
     assert teams_of(learner) == {"platform"}
+
+
+def test_refresh_level_reads_the_team_when_not_given(engineers, framework):
+    learner, python = engineers.people["learner"], framework.skills["python"]
+    services.record_evidence(actor=SYSTEM, person=learner, skill=python, source="self", level=2)
+    SkillLevel.objects.filter(person=learner).update(team=None)
+    services.refresh_level(person_id=learner.pk, skill_id=python.pk)
+    assert teams_of(learner) == {"platform"}

@@ -176,13 +176,31 @@ def record_evidence(
     return evidence
 
 
+class _FromPerson:
+    """``refresh_level`` reads the person's team itself (one more query)."""
+
+
+FROM_PERSON: Final = _FromPerson()
+
+
 def refresh_level(
-    *, person_id: int, skill_id: int, team_id: int | None, as_of: dt.datetime | None = None
+    *,
+    person_id: int,
+    skill_id: int,
+    team_id: int | _FromPerson | None = FROM_PERSON,
+    as_of: dt.datetime | None = None,
 ) -> None:
     """Rewrite one row of the read model from the evidence, inside the caller's transaction.
 
-    ``team_id`` is the person's team if they are active, else ``None`` (see ``SkillLevel``).
+    ``team_id`` is the person's team if they are active, else ``None`` (see ``SkillLevel``);
+    callers that have the person at hand pass it, others let it be read.
     """
+    if isinstance(team_id, _FromPerson):
+        team_id = (
+            Person.objects.filter(pk=person_id, status=Person.Status.ACTIVE)
+            .values_list("team_id", flat=True)
+            .first()
+        )
     as_of = as_of or timezone.now()
     rows = Evidence.objects.filter(person_id=person_id, skill_id=skill_id)
     derived = levels.derive(levels.pieces_of(rows), as_of)
