@@ -28,11 +28,11 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     after such a test, and they expect the database as migrations left it.
     """
     result = yield
-    if nextitem is None:  # the session's database is already gone
-        return result
     marker = item.get_closest_marker("django_db")
     flushed = marker is not None and marker.kwargs.get("transaction", False)
-    if flushed or _FLUSHING_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+    # After the last test the session's fixtures are gone, the test database with them.
+    last = nextitem is None
+    if not last and (flushed or _FLUSHING_FIXTURES.intersection(getattr(item, "fixturenames", ()))):
         import importlib
 
         from django.apps import apps

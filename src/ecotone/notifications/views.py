@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ecotone.kernel.errors import DomainError, NotFound
+from ecotone.kernel.forms import add_domain_error
 from ecotone.notifications import selectors, services
 from ecotone.notifications.forms import MODE_HELP, PreferencesForm
 from ecotone.notifications.models import EmailMode, Notification
@@ -116,9 +117,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 actor=request.user, email_mode=form.cleaned_data["email_mode"]
             )
         except DomainError as error:
-            for field, errors in error.field_errors().items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Your e-mail preferences are saved.")
             return redirect("notifications:preferences")

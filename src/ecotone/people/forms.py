@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
 
 from django import forms
 
-from ecotone.kernel.errors import DomainError
+from ecotone.kernel.forms import Form
 from ecotone.people.models import RoleGrant
 
 TIME_ZONE_NAMES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal next to its field, or above the form when the field is not in it."""
-    for field, messages in error.field_errors().items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
-
-
-class Form(forms.Form):
-    """A form whose labels carry no trailing colon (the design puts labels above fields)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class ProfileForm(Form):

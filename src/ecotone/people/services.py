@@ -30,6 +30,7 @@ from ecotone.kernel.errors import DomainError, NotFound
 from ecotone.notifications.services import notify
 from ecotone.people import search as people_search
 from ecotone.people.models import ApiToken, Person, RoleGrant, Team, User, normalize_email
+from ecotone.people.moves import people_moved
 from ecotone.people.roles import forget
 
 PROFILE_FIELDS = frozenset({"display_name", "location", "time_zone", "bio"})
@@ -184,6 +185,7 @@ def deactivate_person(*, actor: Any, person: Person, left_on: dt.date | None = N
     person.user.save(update_fields=["is_active"])
     ApiToken.objects.filter(user=person.user, revoked_at=None).update(revoked_at=timezone.now())
     people_search.remove_person(person)
+    people_moved([person.pk])
     audit.record(actor=actor, action="people.person_deactivated", target=person)
     return person
 
@@ -201,6 +203,7 @@ def reactivate_person(*, actor: Any, person: Person) -> Person:
     person.user.is_active = True
     person.user.save(update_fields=["is_active"])
     people_search.index_person(person)
+    people_moved([person.pk])
     audit.record(actor=actor, action="people.person_reactivated", target=person)
     return person
 
@@ -211,6 +214,7 @@ def move_team(*, actor: Any, person: Person, team: Team | None) -> Person:
     person.team = team
     person.save(update_fields=["team", "updated_at"])
     people_search.index_person(person)
+    people_moved([person.pk])
     audit.record(
         actor=actor,
         action="people.team_changed",

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ecotone.kernel.errors import DomainError
+from ecotone.kernel.forms import Form, add_domain_error
 from ecotone.people import services
-from ecotone.people.forms import Form, add_domain_error
 from ecotone.people.models import ApiToken
 from ecotone.people.services import IssuedToken
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from ecotone.kernel.errors import DomainError
+from ecotone.kernel.forms import Form
 from ecotone.skills.models import MAX_LEVEL, MIN_LEVEL, Interest, Skill, SkillCategory
 
 LEVEL_CHOICES = [(level, str(level)) for level in range(MIN_LEVEL, MAX_LEVEL + 1)]
@@ -21,7 +21,7 @@ def active_skills() -> Any:
     return Skill.objects.filter(status=Skill.Status.ACTIVE).order_by("name")
 
 
-class RateForm(forms.Form):
+class RateForm(Form):
     skill = SkillChoiceField(queryset=active_skills())
     level = forms.TypedChoiceField(choices=LEVEL_CHOICES, coerce=int)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -45,7 +45,7 @@ class RateForm(forms.Form):
         field.choices = [("", "—"), *((p.pk, p.display_name) for p in colleagues)]
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(Form):
     decision = forms.ChoiceField(
         choices=[
             ("validated", "Validate"),
@@ -58,13 +58,13 @@ class ResolveForm(forms.Form):
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class InterestForm(forms.Form):
+class InterestForm(Form):
     skill = SkillChoiceField(queryset=active_skills())
     kind = forms.ChoiceField(choices=Interest.Kind.choices)
     wanted = forms.BooleanField(required=False, initial=True)
 
 
-class SkillForm(forms.Form):
+class SkillForm(Form):
     name = forms.CharField(max_length=160)
     category = forms.ModelChoiceField(queryset=SkillCategory.objects.all(), required=False)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -77,27 +77,19 @@ class SkillForm(forms.Form):
         return [part.strip() for part in self.cleaned_data.get("aliases", "").split(",")]
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(
         help_text="CSV or JSON with uri, label, alternative labels, description, type, broader; "
         "or an ESCO or O*NET download."
     )
 
 
-def attach(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal next to the field it names (or above the form)."""
-    for field, messages in error.field_errors().items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
-
-
-class RoleProfileForm(forms.Form):
+class RoleProfileForm(Form):
     name = forms.CharField(max_length=120)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RequirementForm(forms.Form):
+class RequirementForm(Form):
     skill = SkillChoiceField(queryset=active_skills())
     target_level = forms.TypedChoiceField(
         choices=[("", "Not required"), *LEVEL_CHOICES], coerce=int, required=False, empty_value=None

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from ecotone.people.models import Person
+from ecotone.people.models import Person, Team
 
 MIN_LEVEL = 1
 MAX_LEVEL = 5
@@ -154,7 +154,10 @@ class SkillLevel(models.Model):
 
     ``level`` is the derived current level (see README.md), ``validated_level`` the part of it
     that rests on validated or assessed evidence (what colleagues see), ``self_level`` the newest
-    self-rating (what the person, their management chain and L&D see).
+    self-rating (what the person, their management chain and L&D see). ``team`` copies the
+    person's team while they are active (``None`` once they leave), so that the org heatmap counts
+    levels per team without joining people: people's services report moves and departures
+    (``people.moves``) and ``services.sync_level_teams`` rewrites it.
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="skill_levels")
@@ -167,6 +170,9 @@ class SkillLevel(models.Model):
     last_evidence_at = models.DateTimeField(null=True, blank=True)
     validated_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField()
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["person", "skill"]
@@ -176,6 +182,7 @@ class SkillLevel(models.Model):
         indexes = [
             models.Index(fields=["skill", "level"]),
             models.Index(fields=["skill", "validated_level", "validated_at"]),
+            models.Index(fields=["skill", "level", "team"], name="skilllevel_heatmap"),
         ]
 
     def __str__(self) -> str:

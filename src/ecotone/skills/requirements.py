@@ -11,19 +11,24 @@ largest number of people needed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
-from ecotone.people.models import Person
+from ecotone.people.models import Person, Team
 from ecotone.skills.models import RoleAssignment, RoleRequirement
 
 
 @dataclass(frozen=True)
 class Requirement:
-    """A need for ``needed`` people at ``target_level`` in a skill (within a team when given)."""
+    """A need for ``needed`` people at ``target_level`` in a skill (within a group when given).
+
+    ``team_id`` is set when requirements are asked for per subtree (``subtrees``): the id of the
+    team whose subtree the people belong to.
+    """
 
     skill_id: int
     target_level: int
@@ -40,8 +45,15 @@ class RequirementSource(Protocol):
         """What this one person should master (``needed`` is 1)."""
         ...
 
-    def for_people(self, people: QuerySet[Person], *, by_team: bool = False) -> list[Requirement]:
-        """What a group needs, per skill (and per team of the people when ``by_team``)."""
+    def for_people(
+        self, people: QuerySet[Person], *, subtrees: Sequence[Team] | None = None
+    ) -> list[Requirement]:
+        """What a group of people needs, per skill.
+
+        With ``subtrees`` (teams whose subtrees do not overlap), per subtree and skill: people
+        count towards the subtree that holds their team; people outside them are left out
+        (``subtree_of`` builds the expression that says which subtree).
+        """
         ...
 
 
@@ -59,34 +71,70 @@ class RoleProfiles:
             for skill_id, target, required in rows
         ]
 
-    def for_people(self, people: QuerySet[Person], *, by_team: bool = False) -> list[Requirement]:
-        fields: dict[str, Any] = {"skill_id": F("role__requirements__skill_id")}
-        if by_team:
-            fields["team_id"] = F("person__team_id")
-        rows = (
-            RoleAssignment.objects.filter(person__in=people, role__requirements__isnull=False)
-            .values(**fields)
-            .annotate(
-                required_by=Count("id", filter=Q(role__requirements__required=True)),
-                wanted_by=Count("id"),
-                target=Max("role__requirements__target_level"),
+    def for_people(
+        self, people: QuerySet[Person], *, subtrees: Sequence[Team] | None = None
+    ) -> list[Requirement]:
+        """Two queries: how many people hold each role (per team), and the roles' requirements.
+
+        Counting people per role, then multiplying by the roles' requirements, reads each
+        assignment once instead of once per required skill.
+        """
+        assignments = RoleAssignment.objects.filter(person__in=people).order_by()
+        holders: dict[tuple[int | None, int], int] = defaultdict(int)
+        if subtrees is None:
+            for role_id, count in (
+                assignments.values("role_id").annotate(n=Count("id")).values_list("role_id", "n")
+            ):
+                holders[(None, role_id)] += count
+        else:
+            for group, role_id, count in (
+                assignments.values("role_id", group=subtree_of("person__team", subtrees))
+                .annotate(n=Count("id"))
+                .values_list("group", "role_id", "n")
+            ):
+                if group is not None:
+                    holders[(group, role_id)] += count
+        needs: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+        for role_id, skill_id, target, required in RoleRequirement.objects.filter(
+            role_id__in={role_id for _, role_id in holders}
+        ).values_list("role_id", "skill_id", "target_level", "required"):
+            needs[role_id].append((skill_id, target, required))
+        # Per (group, skill): people required to hold it, people for whom it is nice to have,
+        # and the highest target.
+        totals: dict[tuple[int | None, int], list[int]] = {}
+        for (group, role_id), count in holders.items():
+            for skill_id, target, required in needs.get(role_id, ()):
+                total = totals.setdefault((group, skill_id), [0, 0, 0])
+                total[0] += count if required else 0
+                total[1] += count
+                total[2] = max(total[2], target)
+        return [
+            Requirement(
+                skill_id=skill_id,
+                target_level=target,
+                needed=required_by or wanted_by,
+                required=required_by > 0,
+                source=self.name,
+                team_id=group,
             )
-            .order_by()
-        )
-        result = []
-        for row in rows:
-            values: dict[str, Any] = dict(row)
-            result.append(
-                Requirement(
-                    skill_id=values["skill_id"],
-                    target_level=values["target"],
-                    needed=values["required_by"] or values["wanted_by"],
-                    required=values["required_by"] > 0,
-                    source=self.name,
-                    team_id=values.get("team_id"),
-                )
-            )
-        return result
+            for (group, skill_id), (required_by, wanted_by, target) in totals.items()
+        ]
+
+
+def subtree_of(team: str, subtrees: Sequence[Team]) -> Case:
+    """SQL: the id of the team of ``subtrees`` whose subtree holds the team ``team`` names (a
+    relation path such as ``"person__team"``), or NULL. Lets the database count per subtree
+    on the materialized team paths, returning one row per subtree instead of one per team.
+    """
+    deepest_first = sorted(subtrees, key=lambda subtree: -len(subtree.path))
+    return Case(
+        *(
+            When(**{f"{team}__path__startswith": subtree.path}, then=Value(subtree.pk))
+            for subtree in deepest_first
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
 
 
 _sources: dict[str, RequirementSource] = {}
@@ -126,10 +174,11 @@ def for_person(person: Person) -> dict[int, Requirement]:
 
 
 def for_people(
-    people: QuerySet[Person], *, by_team: bool = False
+    people: QuerySet[Person], *, subtrees: Sequence[Team] | None = None
 ) -> dict[tuple[int | None, int], Requirement]:
+    """What ``people`` need per skill; per subtree too, keyed by its team id, with ``subtrees``."""
     return merge(
-        item for source in sources() for item in source.for_people(people, by_team=by_team)
+        item for source in sources() for item in source.for_people(people, subtrees=subtrees)
     )
 
 

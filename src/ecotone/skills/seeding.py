@@ -15,6 +15,7 @@ from itertools import batched
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ecotone.people.models import Person
 from ecotone.people.seeding import PersonPlan, SeedContext, register_step
 from ecotone.skills import levels
 from ecotone.skills.demo_framework import (
@@ -239,6 +240,11 @@ def _write_levels(person_ids: set[int], as_of: dt.datetime) -> None:
     """Derive the read model from the evidence just written, with the service's policy."""
     for chunk in batched(sorted(person_ids), 500):
         grouped: dict[tuple[int, int], list[Evidence]] = defaultdict(list)
+        teams = dict(
+            Person.objects.filter(pk__in=chunk, status=Person.Status.ACTIVE).values_list(
+                "pk", "team_id"
+            )
+        )
         for row in Evidence.objects.filter(person_id__in=chunk).order_by():
             grouped[(row.person_id, row.skill_id)].append(row)
         rows = []
@@ -256,6 +262,7 @@ def _write_levels(person_ids: set[int], as_of: dt.datetime) -> None:
                     last_evidence_at=derived.last_evidence_at,
                     validated_at=derived.validated_at,
                     computed_at=as_of,
+                    team_id=teams.get(person_id),
                 )
             )
         SkillLevel.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)

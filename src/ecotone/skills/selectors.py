@@ -15,8 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from ecotone import authz
 from ecotone.kernel.errors import NotFound
@@ -363,27 +362,34 @@ EXPERT_MIN_LEVEL = 3  # an expert has at least a validated "practitioner" level
 
 
 def top_experts(
-    skill_ids: Sequence[int], people: QuerySet[Person] | None = None, *, per_skill: int = 3
+    skill_ids: Sequence[int], within: Team | None = None, *, per_skill: int = 3
 ) -> dict[int, list[SkillLevel]]:
-    """The best validated people per skill (practitioners and above), in one window query."""
+    """The best validated people per skill (practitioners and above), in one query.
+
+    ``within`` keeps the active members of a team and its sub-teams. For each skill, the n-th
+    expert is a subquery that walks the skill's (validated level, validation date) index from
+    the top and stops at the n-th match: the cost depends on ``per_skill``, not on how many
+    people hold the skill.
+    """
     if not skill_ids:
         return {}
-    queryset = SkillLevel.objects.filter(
-        skill_id__in=list(skill_ids),
+    candidates = SkillLevel.objects.filter(
+        skill_id=OuterRef("pk"),
         validated_level__gte=EXPERT_MIN_LEVEL,
         person__status=Person.Status.ACTIVE,
     )
-    if people is not None:
-        queryset = queryset.filter(person__in=people)
-    ranked = (
-        queryset.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("skill_id")],
-                order_by=[F("validated_level").desc(), F("validated_at").desc(), F("id").asc()],
-            )
+    if within is not None:
+        # The team copied onto the level is empty once the person leaves.
+        candidates = candidates.filter(team__path__startswith=within.path)
+    ranked = candidates.order_by("-validated_level", "-validated_at", "-id").values("id")
+    chosen = Skill.objects.filter(pk__in=list(skill_ids)).order_by()
+    wanted = Q()
+    for rank in range(per_skill):
+        wanted |= Q(
+            pk__in=chosen.annotate(expert=Subquery(ranked[rank : rank + 1])).values("expert")
         )
-        .filter(rank__lte=per_skill)
+    rows = (
+        SkillLevel.objects.filter(wanted)
         .select_related("person")
         .only(
             "person_id",
@@ -394,12 +400,17 @@ def top_experts(
             "endorsements",
             "person__display_name",
         )
-        .order_by("skill_id", "rank")
     )
     result: dict[int, list[SkillLevel]] = defaultdict(list)
-    for row in ranked:
+    for row in rows:
         result[row.skill_id].append(row)
+    for experts in result.values():
+        experts.sort(key=lambda row: (-(row.validated_level or 0), _newest_first(row), -row.pk))
     return dict(result)
+
+
+def _newest_first(row: SkillLevel) -> float:
+    return -row.validated_at.timestamp() if row.validated_at else 0.0
 
 
 # --- Gap analysis --------------------------------------------------------------------------------
@@ -448,12 +459,15 @@ class GapAnalysis:
         return [gap for gap in self.gaps if gap.bus_factor_risk]
 
 
-def _histogram(
-    people: QuerySet[Person], skill_ids: Iterable[int]
+def _histogram_within(
+    team: Team, skill_ids: Iterable[int]
 ) -> dict[tuple[Any, int], dict[int, int]]:
-    """Counts of people per skill and derived level, in one query."""
+    """Counts of a team's active members (sub-teams included) per skill and derived level.
+
+    One query on the team copied onto each level (empty once the person left): no people join.
+    """
     rows = (
-        SkillLevel.objects.filter(person__in=people, skill_id__in=list(skill_ids))
+        SkillLevel.objects.filter(team__path__startswith=team.path, skill_id__in=list(skill_ids))
         .exclude(level__isnull=True)
         .values("skill_id", "level")
         .annotate(count=Count("id"))
@@ -490,26 +504,29 @@ def _histogram_of_everyone(skill_ids: Iterable[int]) -> dict[tuple[Any, int], di
     return result
 
 
-def _histogram_by_team(
-    skill_ids: Iterable[int], people: QuerySet[Person] | None
-) -> dict[tuple[Any, int], dict[int, int]]:
-    """Counts per (team id, skill) and level; ``None`` for everyone (minus leavers). Two queries."""
-    base = SkillLevel.objects.filter(skill_id__in=list(skill_ids)).exclude(level__isnull=True)
-    parts = (
-        [(1, base), (-1, base.filter(person__status=Person.Status.LEFT))]
-        if people is None
-        else [(1, base.filter(person__in=people))]
-    )
-    result: dict[tuple[Any, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for sign, rows in parts:
-        for team_id, skill_id, level, count in (
-            rows.values("person__team_id", "skill_id", "level")
-            .annotate(count=Count("id"))
-            .order_by()
-            .values_list("person__team_id", "skill_id", "level", "count")
-        ):
-            if level is not None:
-                result[(team_id, skill_id)][level] += sign * count
+def _histogram_by_subtree(
+    skill_ids: Iterable[int], subtrees: Sequence[Team]
+) -> dict[tuple[int, int], dict[int, int]]:
+    """Counts of active people per (subtree's team id, skill) and level, in one query.
+
+    Reads the team copied onto each level (``SkillLevel.team``, empty for people who left), so
+    it joins the small team table but not people, and the database rolls teams up into their
+    subtrees: one row per subtree, skill and level.
+    """
+    result: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    if not subtrees:
+        return result
+    for group, skill_id, level, count in (
+        SkillLevel.objects.filter(
+            skill_id__in=list(skill_ids), level__isnull=False, team__isnull=False
+        )
+        .values("skill_id", "level", group=requirements.subtree_of("team", subtrees))
+        .annotate(count=Count("id"))
+        .order_by()
+        .values_list("group", "skill_id", "level", "count")
+    ):
+        if group is not None and level is not None:
+            result[(group, skill_id)][level] = count
     return result
 
 
@@ -543,15 +560,18 @@ def _analyse(
     scope: str,
     people: QuerySet[Person],
     *,
+    team: Team | None = None,
     category: SkillCategory | None = None,
     experts: int = 3,
-    everyone: bool = False,
 ) -> GapAnalysis:
+    """``people`` are everyone active (``team`` None) or the active members of ``team``."""
     needs = {skill_id: need for (_, skill_id), need in requirements.for_people(people).items()}
     skill_map = Skill.objects.select_related("category").in_bulk(list(needs))
     if category is not None:
         skill_map = {pk: s for pk, s in skill_map.items() if s.category_id == category.pk}
-    histogram = _histogram_of_everyone(skill_map) if everyone else _histogram(people, skill_map)
+    histogram = (
+        _histogram_of_everyone(skill_map) if team is None else _histogram_within(team, skill_map)
+    )
     gaps = [
         _gap(skill, needs[pk], histogram.get((None, pk), {})) for pk, skill in skill_map.items()
     ]
@@ -560,22 +580,22 @@ def _analyse(
         # Experts of the largest gaps and of every bus-factor risk: what the pages show.
         wanted = {gap.skill.pk for gap in gaps[:EXPERT_GAPS]}
         wanted |= {gap.skill.pk for gap in gaps if gap.bus_factor_risk}
-        best = top_experts(sorted(wanted), None if everyone else people, per_skill=experts)
+        best = top_experts(sorted(wanted), team, per_skill=experts)
         for gap in gaps:
             gap.experts = best.get(gap.skill.pk, [])
     return GapAnalysis(scope=scope, people=people.count(), gaps=gaps)
 
 
 def team_gaps(viewer: Any, team: Team, *, category: SkillCategory | None = None) -> GapAnalysis:
-    """A team with its sub-teams: per required skill, qualified against needed. Six queries."""
+    """A team with its sub-teams: per required skill, qualified against needed. Seven queries."""
     authz.require(viewer, "skills.view_team_gaps", team)
-    return _analyse(team.name, team_people(team), category=category)
+    return _analyse(team.name, team_people(team), team=team, category=category)
 
 
 def org_gaps(viewer: Any, *, category: SkillCategory | None = None) -> GapAnalysis:
-    """The whole organisation. Six queries."""
+    """The whole organisation. Seven queries."""
     authz.require(viewer, "skills.view_org_gaps")
-    return _analyse("Organisation", active_people(), category=category, everyone=True)
+    return _analyse("Organisation", active_people(), category=category)
 
 
 def person_gaps(viewer: Any, person: Person) -> list[LevelRow]:
@@ -725,64 +745,32 @@ def org_heatmap(
     )
     parent_ids = set(Team.objects.filter(parent__in=row_teams).values_list("parent_id", flat=True))
     people = team_people(team) if team is not None else active_people()
+    # The only top-level team holds nearly everyone: count everyone, which is faster.
     everyone = team is None or team.parent_id is None
     totals = _analyse(
-        team.name if team else "Organisation", people, category=category, everyone=everyone
+        team.name if team else "Organisation",
+        people,
+        team=None if everyone else team,
+        category=category,
     )
     columns = [gap.skill for gap in totals.gaps][:HEATMAP_MAX_SKILLS]
-    column_ids = [skill.pk for skill in columns]
-    by_path = sorted(((row.path, row) for row in row_teams), key=lambda item: -len(item[0]))
-
-    def row_of(path: str | None) -> Team | None:
-        if not path:
-            return None
-        for prefix, row_team in by_path:
-            if path.startswith(prefix):
-                return row_team
-        return None
-
-    demand: dict[tuple[int, int], requirements.Requirement] = {}
-    for (team_id, skill_id), need in requirements.for_people(people, by_team=True).items():
-        demand[(team_id or 0, skill_id)] = need
-    team_paths = dict(
-        Team.objects.filter(path__startswith=team.path if team else "/").values_list("pk", "path")
-    )
-    rolled_need: dict[tuple[int, int], requirements.Requirement] = {}
-    for (team_id, skill_id), need in demand.items():
-        row_team = row_of(team_paths.get(team_id))
-        if row_team is None or skill_id not in column_ids:
-            continue
-        key = (row_team.pk, skill_id)
-        kept = rolled_need.get(key)
-        rolled_need[key] = (
-            need
-            if kept is None
-            else requirements.Requirement(
-                skill_id,
-                max(kept.target_level, need.target_level),
-                kept.needed + need.needed,
-                kept.required or need.required,
-                need.source,
-            )
-        )
-    histogram = _histogram_by_team(column_ids, None if everyone else people)
-    supply: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for (team_id, skill_id), counts in histogram.items():
-        row_team = row_of(team_paths.get(team_id))
-        if row_team is None:
-            continue
-        for level, count in counts.items():
-            supply[(row_team.pk, skill_id)][level] += count
+    column_ids = {skill.pk for skill in columns}
+    rolled_need = {
+        (group, skill_id): need
+        for (group, skill_id), need in requirements.for_people(people, subtrees=row_teams).items()
+        if group is not None and skill_id in column_ids
+    }
+    supply = _histogram_by_subtree(column_ids, row_teams)
     headcount: dict[int, int] = defaultdict(int)
-    for path, count in (
-        people.values("team__path")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("team__path", "n")
-    ):
-        row_team = row_of(path)
-        if row_team is not None:
-            headcount[row_team.pk] += count
+    if row_teams:
+        for group, count in (
+            people.values(group=requirements.subtree_of("team", row_teams))
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("group", "n")
+        ):
+            if group is not None:
+                headcount[group] += count
     rows = []
     for row_team in row_teams:
         cells: list[SkillGap | None] = []

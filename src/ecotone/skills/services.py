@@ -12,10 +12,11 @@ it with ``actor=SYSTEM`` and name the human ``author`` if there is one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -165,7 +166,7 @@ def record_evidence(
         link_type=_clean_text(link_type, field="link_type", limit=60),
         link_id=_clean_text(str(link_id), field="link_id", limit=120),
     )
-    refresh_level(person_id=person.pk, skill_id=skill.pk, as_of=now)
+    refresh_level(person_id=person.pk, skill_id=skill.pk, team_id=person.team_id, as_of=now)
     ledger.record(evidence)
     if source == EvidenceSource.MANAGER:
         audit.record(
@@ -177,8 +178,31 @@ def record_evidence(
     return evidence
 
 
-def refresh_level(*, person_id: int, skill_id: int, as_of: dt.datetime | None = None) -> None:
-    """Rewrite one row of the read model from the evidence, inside the caller's transaction."""
+class _FromPerson:
+    """``refresh_level`` reads the person's team itself (one more query)."""
+
+
+FROM_PERSON: Final = _FromPerson()
+
+
+def refresh_level(
+    *,
+    person_id: int,
+    skill_id: int,
+    team_id: int | _FromPerson | None = FROM_PERSON,
+    as_of: dt.datetime | None = None,
+) -> None:
+    """Rewrite one row of the read model from the evidence, inside the caller's transaction.
+
+    ``team_id`` is the person's team if they are active, else ``None`` (see ``SkillLevel``);
+    callers that have the person at hand pass it, others let it be read.
+    """
+    if isinstance(team_id, _FromPerson):
+        team_id = (
+            Person.objects.filter(pk=person_id, status=Person.Status.ACTIVE)
+            .values_list("team_id", flat=True)
+            .first()
+        )
     as_of = as_of or timezone.now()
     rows = Evidence.objects.filter(person_id=person_id, skill_id=skill_id)
     derived = levels.derive(levels.pieces_of(rows), as_of)
@@ -197,6 +221,7 @@ def refresh_level(*, person_id: int, skill_id: int, as_of: dt.datetime | None = 
             "last_evidence_at": derived.last_evidence_at,
             "validated_at": derived.validated_at,
             "computed_at": as_of,
+            "team_id": team_id,
         },
     )
 
@@ -208,12 +233,40 @@ def refresh_levels(*, person_ids: Sequence[int] | None = None, batch: int = 2000
     if person_ids is not None:
         pairs = pairs.filter(person_id__in=person_ids)
     count = 0
-    keys = list(pairs.values_list("person_id", "skill_id"))
+    keys = list(pairs.values_list("person_id", "skill_id", "person__team_id", "person__status"))
     for start in range(0, len(keys), batch):
         with transaction.atomic():
-            for person_id, skill_id in keys[start : start + batch]:
-                refresh_level(person_id=person_id, skill_id=skill_id, as_of=now)
+            for person_id, skill_id, team_id, status in keys[start : start + batch]:
+                refresh_level(
+                    person_id=person_id,
+                    skill_id=skill_id,
+                    team_id=team_id if status == Person.Status.ACTIVE else None,
+                    as_of=now,
+                )
                 count += 1
+    return count
+
+
+SYNC_BATCH = 500
+
+
+def sync_level_teams(person_ids: Collection[int]) -> int:
+    """Copy these people's team (``None`` if they left) onto their skill levels.
+
+    Registered with ``people.moves``: people's services call it, in their transaction, when
+    someone changes team, leaves or comes back. Returns the number of rows rewritten.
+    """
+    ids = sorted(person_ids)
+    team = Subquery(
+        Person.objects.filter(pk=OuterRef("person_id"), status=Person.Status.ACTIVE).values(
+            "team_id"
+        )[:1]
+    )
+    count = 0
+    for start in range(0, len(ids), SYNC_BATCH):
+        count += SkillLevel.objects.filter(person_id__in=ids[start : start + SYNC_BATCH]).update(
+            team_id=team
+        )
     return count
 
 
@@ -551,10 +604,10 @@ def merge_skill(*, actor: Any, skill: Skill, into: Skill) -> Skill:
     if skill.status == Skill.Status.MERGED:
         raise DomainError("merged", "This skill was already merged.", field="skill")
     moved = Evidence.objects.filter(skill=skill).update(skill=into)
-    affected = set(SkillLevel.objects.filter(skill=skill).values_list("person_id", flat=True))
+    affected = set(SkillLevel.objects.filter(skill=skill).values_list("person_id", "team_id"))
     SkillLevel.objects.filter(skill=skill).delete()
-    for person_id in affected:
-        refresh_level(person_id=person_id, skill_id=into.pk)
+    for person_id, team_id in affected:
+        refresh_level(person_id=person_id, skill_id=into.pk, team_id=team_id)
     for interest in Interest.objects.filter(skill=skill):
         if Interest.objects.filter(
             person_id=interest.person_id, skill=into, kind=interest.kind
@@ -666,3 +719,37 @@ def assign_role_profile(
         return None
     assignment, _ = RoleAssignment.objects.update_or_create(person=person, defaults={"role": role})
     return assignment
+
+
+ASSIGN_BATCH = 500
+
+
+@transaction.atomic
+def assign_role_profiles(*, actor: Any, assignments: Mapping[int, RoleProfile | None]) -> int:
+    """Assign role profiles to many people at once (the org import): person id to profile.
+
+    ``None`` removes a person's assignment. Only L&D and admins may assign in bulk (managers
+    assign their reports one by one). Returns the number of people whose assignment was written.
+    """
+    authz.require(actor, "skills.assign_role")
+    removed = [person_id for person_id, role in assignments.items() if role is None]
+    assigned = [
+        RoleAssignment(person_id=person_id, role=role)
+        for person_id, role in assignments.items()
+        if role is not None
+    ]
+    for start in range(0, len(removed), ASSIGN_BATCH):
+        RoleAssignment.objects.filter(person_id__in=removed[start : start + ASSIGN_BATCH]).delete()
+    RoleAssignment.objects.bulk_create(
+        assigned,
+        batch_size=ASSIGN_BATCH,
+        update_conflicts=True,
+        unique_fields=["person"],
+        update_fields=["role", "assigned_at"],
+    )
+    audit.record(
+        actor=_user(actor),
+        action="skills.role_profiles_assigned",
+        detail={"assigned": len(assigned), "removed": len(removed)},
+    )
+    return len(assignments)

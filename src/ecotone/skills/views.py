@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ecotone import authz
 from ecotone.kernel.errors import DomainError
+from ecotone.kernel.forms import add_domain_error
 from ecotone.people import selectors as people_selectors
 from ecotone.skills import importers, selectors, services
 from ecotone.skills.forms import (
@@ -23,7 +24,6 @@ from ecotone.skills.forms import (
     ResolveForm,
     RoleProfileForm,
     SkillForm,
-    attach,
 )
 from ecotone.skills.models import SkillCategory
 
@@ -154,7 +154,7 @@ def my_skills(request: HttpRequest) -> HttpResponse:
                 )
             return redirect("skills:mine")
         except DomainError as error:
-            attach(form, error)
+            add_domain_error(form, error)
     rows = selectors.person_levels(request.user, person)
     chart_rows = [row for row in rows if row.target_level is not None] or rows[:12]
     chart = {
@@ -171,7 +171,7 @@ def my_skills(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "chart": chart,
             "form": form,
-            "interest_form": InterestForm(),
+            "interest_form": InterestForm(auto_id="interest-%s"),
             "interests": selectors.interests_of(request.user, person),
             "requests": selectors.my_requests(request.user)[:20],
             "scale": selectors.scale(),
@@ -261,7 +261,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Answered {item.person}'s request for {item.skill.name}.")
             return redirect("skills:reviews")
         except DomainError as error:
-            attach(form, error)
+            add_domain_error(form, error)
     return render(request, "skills/review_queue.html", {"queue": [(item, form)]}, status=422)
 
 
@@ -312,7 +312,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Added {skill.name}.")
             return redirect("skills:manage")
         except DomainError as error:
-            attach(form, error)
+            add_domain_error(form, error)
     return render(
         request,
         "skills/manage.html",
@@ -395,7 +395,7 @@ def role_profiles(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Created the {role.name} profile.")
             return redirect("skills:roles")
         except DomainError as error:
-            attach(form, error)
+            add_domain_error(form, error)
     roles = selectors.role_profiles(request.user).prefetch_related("requirements__skill")
     return render(
         request,

@@ -22,8 +22,10 @@ from django.conf import settings
 from tablib.exceptions import InvalidDimensions
 
 from ecotone.kernel.errors import DomainError
+from ecotone.people.orgfile.extensions import extra_columns
 
-# Canonical columns, in the order the export writes them.
+# Canonical columns, in the order the export writes them (then the columns other apps register,
+# see ``extensions``).
 COLUMNS = (
     "employee_id",
     "email",
@@ -59,6 +61,21 @@ ALIASES: dict[str, tuple[str, ...]] = {
 _HEADER_TO_COLUMN = {
     alias: column for column, aliases in ALIASES.items() for alias in (column, *aliases)
 }
+
+
+def all_columns() -> list[str]:
+    """People's columns, then those other apps registered."""
+    return [*COLUMNS, *(column.name for column in extra_columns())]
+
+
+def header_to_column() -> dict[str, str]:
+    """Every accepted header spelling (normalised) to its column. People's own columns win."""
+    mapping: dict[str, str] = {}
+    for column in extra_columns():
+        for alias in (column.name, *column.aliases):
+            mapping[normalise_header(alias)] = column.name
+    return mapping | _HEADER_TO_COLUMN
+
 
 CSV_DELIMITERS = (",", ";", "\t", "|")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -225,12 +242,13 @@ def _to_table(dataset: tablib.Dataset, file_format: str) -> OrgTable:
     headers = [cell_text(header) for header in (dataset.headers or [])]
     if not any(headers):
         raise DomainError("no_header", "The first row must name the columns.", field="file")
+    known = header_to_column()
     positions: dict[str, int] = {}
     ignored: list[str] = []
     for index, header in enumerate(headers):
         if not header:
             continue
-        column = _HEADER_TO_COLUMN.get(normalise_header(header))
+        column = known.get(normalise_header(header))
         if column is None:
             ignored.append(header)
         elif column in positions:

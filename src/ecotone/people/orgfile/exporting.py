@@ -16,7 +16,8 @@ from ecotone import authz
 from ecotone.kernel import audit
 from ecotone.kernel.errors import DomainError
 from ecotone.people.models import Person, RoleGrant, Team
-from ecotone.people.orgfile.columns import COLUMNS, protect_cell
+from ecotone.people.orgfile.columns import all_columns, protect_cell
+from ecotone.people.orgfile.extensions import extra_columns
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -37,8 +38,12 @@ def team_paths() -> dict[int, str]:
 
 
 def org_rows() -> Iterator[list[str]]:
-    """One list of cells per person, in the order of ``COLUMNS``: three queries in all."""
+    """One list of cells per person, in the order of ``all_columns()``.
+
+    Three queries, plus what each column registered by another app runs (one for role profiles).
+    """
     paths = team_paths()
+    extras = [column.export() for column in extra_columns()]
     roles: dict[int, list[str]] = defaultdict(list)
     for person_id, role in RoleGrant.objects.order_by("role").values_list("person_id", "role"):
         roles[person_id].append(role)
@@ -83,6 +88,7 @@ def org_rows() -> Iterator[list[str]]:
             start_date.isoformat() if start_date else "",
             status,
             ",".join(roles.get(pk, [])),
+            *(values.get(pk, "") for values in extras),
         ]
 
 
@@ -93,7 +99,7 @@ def export_org(*, actor: Any, file_format: str) -> bytes:
         raise DomainError("unknown_format", "Export as csv or xlsx.", field="format", status=422)
     rows = ([protect_cell(cell) for cell in cells] for cells in org_rows())
     if file_format == "csv":
-        dataset = tablib.Dataset(headers=list(COLUMNS), title="People")
+        dataset = tablib.Dataset(headers=all_columns(), title="People")
         for row in rows:
             dataset.append(row)
         count = len(dataset)
@@ -112,7 +118,7 @@ def _xlsx(rows: Iterator[list[str]]) -> tuple[bytes, int]:
     sheet = workbook.create_sheet("People")
     sheet.freeze_panes = "A2"
     header = []
-    for name in COLUMNS:
+    for name in all_columns():
         cell = WriteOnlyCell(sheet, value=name)
         cell.font = Font(bold=True)
         header.append(cell)

@@ -17,6 +17,7 @@ from typing import Any
 from ecotone.kernel.errors import DomainError
 from ecotone.people.models import Person, RoleGrant, Team
 from ecotone.people.orgfile.columns import OrgTable
+from ecotone.people.orgfile.extensions import ExtraColumn, extra_columns
 from ecotone.people.orgfile.report import (
     CREATE,
     ERROR,
@@ -67,6 +68,16 @@ class Row:
     manager_given: bool = False
     manager: int | None = None
     roles: frozenset[str] | None = None
+    extras: dict[str, str] = field(default_factory=dict)  # other apps' columns, cleaned
+
+
+@dataclass
+class Extra:
+    """Another app's column present in the file, with what it loaded for this import."""
+
+    column: ExtraColumn[Any]
+    state: Any
+    current: dict[int, str]
 
 
 class TeamTree:
@@ -156,6 +167,7 @@ class Plan:
     leaving: set[int]
     returning: set[int]
     role_changes: bool
+    extras: dict[str, Extra] = field(default_factory=dict)
 
 
 class Planner:
@@ -174,6 +186,7 @@ class Planner:
         self.deactivate_missing = deactivate_missing
         self.progress = progress
         self.columns = set(table.columns)
+        self.extras: dict[str, Extra] = {}
 
     def plan(self) -> Plan:
         people = {p.pk: p for p in _people()}
@@ -181,6 +194,10 @@ class Planner:
         grants: dict[int, set[str]] = defaultdict(set)
         for person_id, role in RoleGrant.objects.values_list("person_id", "role"):
             grants[person_id].add(role)
+        for column in extra_columns():
+            if column.name in self.columns:
+                state = column.load()
+                self.extras[column.name] = Extra(column, state, dict(column.current(state)))
         by_email = {p.user.email.lower(): p for p in people.values()}
         by_employee_id = {p.employee_id: p for p in people.values() if p.employee_id}
 
@@ -285,6 +302,7 @@ class Planner:
             leaving=leaving,
             returning=returning,
             role_changes=role_changes,
+            extras=self.extras,
         )
 
     # Reading one row ----------------------------------------------------------------------
@@ -347,6 +365,12 @@ class Planner:
                 else:
                     roles.add(ROLE_NAMES[name])
             row.roles = frozenset(roles)
+        for name, extra in self.extras.items():
+            if name in cells:
+                try:
+                    row.extras[name] = extra.column.validate(extra.state, cells[name])
+                except ValueError as error:
+                    report.add_error(name, str(error))
         row.team_given = "team" in cells
         row.manager_given = "manager_email" in cells or "manager_employee_id" in cells
         return row
@@ -592,6 +616,10 @@ class Planner:
             changes["roles"] = Change(
                 ", ".join(sorted(grants.get(person.pk, set()))), ", ".join(sorted(row.roles))
             )
+        for name, value in row.extras.items():
+            old = self.extras[name].current.get(person.pk, "")
+            if old != value:
+                changes[name] = Change(old, value)
         report.changes = changes
         report.action = UPDATE if changes else UNCHANGED
         return roles_change

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from ecotone.kernel import audit
 from ecotone.people.models import ApiToken, Person, RoleGrant, Team, User
+from ecotone.people.moves import people_moved
 from ecotone.people.orgfile.planning import (
     ACTIVE,
     LEFT,
@@ -56,12 +57,19 @@ class Writer:
         self._step("people", 2)
         self._leave_and_return()
         self._write_roles(new_rows)
+        self._write_extras()
         self._step("roles", 3)
         if self.dirty:
             fields = sorted(self.dirty_fields | {"updated_at"})
             for person in self.dirty.values():
                 person.updated_at = self.now
             Person.objects.bulk_update(list(self.dirty.values()), fields, batch_size=BATCH)
+        moved = [
+            self.pk_of[row.key]
+            for row in plan.rows
+            if row.report.action == UPDATE and row.report.changes.keys() & {"team", "status"}
+        ]
+        people_moved(sorted({*moved, *plan.leaving, *plan.returning}))
         self._step("saved", 4)
         counts = plan.preview.counts
         return ImportResult(
@@ -245,6 +253,23 @@ class Writer:
         for role, person_ids in to_revoke.items():
             for chunk in _chunks(person_ids):
                 RoleGrant.objects.filter(role=role, person_id__in=chunk).delete()
+
+    def _write_extras(self) -> None:
+        """Hand other apps' columns to their owners, once everyone has a primary key."""
+        for name, extra in self.plan.extras.items():
+            values: dict[int, str] = {}
+            for row in self.plan.rows:
+                if name not in row.extras:
+                    continue
+                changed = (
+                    name in row.report.changes
+                    if row.report.action == UPDATE
+                    else row.report.action == CREATE and bool(row.extras[name])
+                )
+                if changed:
+                    values[self.pk_of[row.key]] = row.extras[name]
+            if values:
+                extra.column.apply(self.actor, extra.state, values)
 
 
 def _slug(name: str, taken: set[str]) -> str:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ecotone import authz
 from ecotone.kernel.errors import DomainError, NotFound
+from ecotone.kernel.forms import add_domain_error
 from ecotone.people import selectors, services
 from ecotone.people.forms import (
     AdminPersonForm,
@@ -25,7 +26,6 @@ from ecotone.people.forms import (
     GrantRoleForm,
     MoveTeamForm,
     ProfileForm,
-    add_domain_error,
 )
 from ecotone.people.models import Person, RoleGrant, Team
 from ecotone.people.roles import person_of

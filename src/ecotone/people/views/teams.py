@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ecotone import authz
 from ecotone.kernel.errors import DomainError, NotFound
+from ecotone.kernel.forms import add_domain_error
 from ecotone.kernel.pagination import paginate
 from ecotone.people import selectors, services
-from ecotone.people.forms import TeamForm, add_domain_error
+from ecotone.people.forms import TeamForm
 from ecotone.people.models import Team
 from ecotone.people.views.common import int_param, posted
 

@@ -9,19 +9,24 @@
       return;
     }
     var data = JSON.parse(source.textContent);
+    // A radar needs three axes at least; with fewer skills, bars say the same thing legibly.
+    var radar = data.labels.length >= 3;
+    var flat = radar ? {} : { borderWidth: 1 };
     new window.Chart(canvas, {
-      type: "radar",
+      type: radar ? "radar" : "bar",
       data: {
         labels: data.labels,
         datasets: [
-          { label: "Current", data: data.current, borderColor: "#2b6cb0", backgroundColor: "rgba(43,108,176,0.2)" },
-          { label: "Validated", data: data.validated, borderColor: "#2f855a", backgroundColor: "rgba(47,133,90,0.1)" },
-          { label: "Role target", data: data.target, borderColor: "#c05621", backgroundColor: "rgba(0,0,0,0)", borderDash: [6, 4] }
+          Object.assign({ label: "Current", data: data.current, borderColor: "#2b6cb0", backgroundColor: "rgba(43,108,176,0.2)" }, flat),
+          Object.assign({ label: "Validated", data: data.validated, borderColor: "#2f855a", backgroundColor: radar ? "rgba(47,133,90,0.1)" : "rgba(47,133,90,0.35)" }, flat),
+          Object.assign({ label: "Role target", data: data.target, borderColor: "#c05621", backgroundColor: radar ? "rgba(0,0,0,0)" : "rgba(192,86,33,0.15)", borderDash: [6, 4] }, flat)
         ]
       },
       options: {
         animation: false,
-        scales: { r: { min: 0, max: 5, ticks: { stepSize: 1 } } },
+        scales: radar
+          ? { r: { min: 0, max: 5, ticks: { stepSize: 1 } } }
+          : { y: { min: 0, max: 5, ticks: { stepSize: 1 } } },
         plugins: { legend: { position: "bottom" } }
       }
     });
