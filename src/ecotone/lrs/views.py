@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,18 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ecotone.kernel.errors import DomainError
+from ecotone.kernel.forms import add_domain_error
 from ecotone.lrs import selectors, services
 from ecotone.lrs.forms import BrowseForm, ClientForm, MappingForm
 from ecotone.lrs.selectors import StatementQuery
 from ecotone.people.models import Person
 
 type View = Callable[..., HttpResponse]
-
-
-def _add_errors(form: Any, error: DomainError) -> None:
-    for name, problems in error.field_errors().items():
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
 
 
 @require_GET
@@ -82,7 +76,7 @@ def clients(request: HttpRequest) -> HttpResponse:
                 authority_email=form.cleaned_data["authority_email"] or None,
             )
         except DomainError as error:
-            _add_errors(form, error)
+            add_domain_error(form, error)
         else:
             listed = list(selectors.clients(request.user))
             form = ClientForm()
@@ -116,7 +110,7 @@ def mappings(request: HttpRequest) -> HttpResponse:
                 label=form.cleaned_data["label"],
             )
         except DomainError as error:
-            _add_errors(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Mapped: its completions now count as skill evidence.")
             return redirect("lrs:mappings")
