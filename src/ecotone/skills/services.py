@@ -12,7 +12,7 @@ it with ``actor=SYSTEM`` and name the human ``author`` if there is one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
 from django.db import transaction
@@ -62,6 +62,19 @@ SOURCE_PERMISSION: dict[str, str] = {
     EvidenceSource.PEER: "skills.endorse",
 }
 LEVEL_REQUIRED = frozenset({EvidenceSource.SELF, EvidenceSource.MANAGER})
+
+LevelListener = Callable[[int, int], None]
+_level_listeners: list[LevelListener] = []
+
+
+def on_level_changed(listener: LevelListener) -> None:
+    """Call ``listener(person_id, skill_id)`` after ``record_evidence`` rewrites a level.
+
+    Apps above skills (goals: derived progress of skill goals) register here in their
+    ``AppConfig.ready``; the listener runs inside the same transaction.
+    """
+    if listener not in _level_listeners:
+        _level_listeners.append(listener)
 
 
 def _user(actor: Any) -> Any:
@@ -165,6 +178,8 @@ def record_evidence(
         link_id=_clean_text(str(link_id), field="link_id", limit=120),
     )
     refresh_level(person_id=person.pk, skill_id=skill.pk, as_of=now)
+    for listener in _level_listeners:
+        listener(person.pk, skill.pk)
     if source == EvidenceSource.MANAGER:
         audit.record(
             actor=_user(actor),

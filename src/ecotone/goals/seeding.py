@@ -1,0 +1,1 @@
+"""Seed steps of the goals app (300-399)."""
