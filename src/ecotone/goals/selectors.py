@@ -325,7 +325,7 @@ class GoalRow:
         return round(self.goal.progress * 100)
 
 
-def _rows(goals: Iterable[LearningGoal], now: dt.datetime | None = None) -> list[GoalRow]:
+def goal_rows(goals: Iterable[LearningGoal], now: dt.datetime | None = None) -> list[GoalRow]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     stalled_before = now - dt.timedelta(days=STALLED_DAYS)
@@ -365,7 +365,7 @@ def goals_of(viewer: Any, person: Person, *, include_closed: bool = True) -> lis
         queryset,
         key=lambda g: (STATUS_ORDER.get(g.status, 9), g.due_on or dt.date.max, g.pk),
     )
-    return _rows(goals)
+    return goal_rows(goals)
 
 
 def my_goals(viewer: Any) -> list[GoalRow]:
@@ -410,7 +410,7 @@ def team_goals(viewer: Any, *, only: str = "") -> TeamGoals:
         .select_related("person", "skill")
         .order_by("person__display_name", "due_on", "pk")
     )
-    rows = _rows(goals)
+    rows = goal_rows(goals)
     if only == "stalled":
         rows = [row for row in rows if row.stalled]
     elif only == "overdue":

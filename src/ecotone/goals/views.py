@@ -160,7 +160,7 @@ def _goal_page(request: HttpRequest, goal: LearningGoal, **extra: Any) -> dict[s
     check_ins, comments = selectors.goal_activity(request.user, goal)
     return {
         "goal": goal,
-        "row": selectors._rows([goal])[0],
+        "row": selectors.goal_rows([goal])[0],
         "check_ins": check_ins,
         "comments": comments,
         "level": selectors.current_level(goal.person, goal.skill),
