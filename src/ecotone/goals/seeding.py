@@ -75,6 +75,12 @@ TEAM_TITLES = (
     "Grow {team}'s skills for the launch",
     "Cut the toil in {team}",
 )
+TEAM_RESULTS = {
+    "number": ("Customer-facing releases shipped", "Runbooks written", "Flaky tests removed"),
+    "percentage": ("Share of work items with a design review", "Automated test coverage"),
+    "milestones": ("Migration to the new platform",),
+    "boolean": ("Quarterly plan agreed with stakeholders",),
+}
 PERSONAL_TITLES = (
     "Lead my first cross-team project",
     "Become the go-to person for {skill}",
@@ -129,6 +135,8 @@ class _Writer:
             ]
         direction = "increase" if target >= start else "decrease"
         current = start + (target - start) * done
+        if metric == "number" and float(target).is_integer() and float(start).is_integer():
+            current = float(round(current))
         if metric == "boolean":
             current = 1.0 if done >= 1 else 0.0
         if metric == "milestones":
@@ -200,7 +208,7 @@ def _cycle_okrs(
     rng, skills, context = writer.rng, writer.skills, writer.context
     assert root.lead is not None
     assert root.lead.id is not None
-    scale = max(1.0, headcount / 2000)
+    scale = headcount / 2000
     company: list[Objective] = []
     company_demand: list[tuple[int, str, int, int]] = []
     for title, priority, key_results, demand in COMPANY:
@@ -277,9 +285,8 @@ def _cycle_okrs(
                 "number": rng.choice([5, 10, 20, 50]),
                 "percentage": rng.choice([60, 80, 95]),
             }.get(metric, 4 if metric == "milestones" else 1)
-            writer.key_result(
-                objective, f"Key result {index + 1} of {team.name}", metric, 0, target, done
-            )
+            titles = TEAM_RESULTS[metric]
+            writer.key_result(objective, titles[index % len(titles)], metric, 0, target, done)
         if full:
             core = [name for name in DIVISION_CORE.get(team.division, ()) if name in skills]
             chosen = set(rng.sample(core, min(len(core), 1)))
@@ -422,11 +429,17 @@ def write_learning_goals(context: SeedContext) -> None:
     demo_learner, demo_manager = demo.get("learner"), demo.get("manager")
     for person in active:
         assert person.id is not None
-        if person is not demo_learner and rng.random() > GOAL_SHARE:
+        in_demo_team = demo_manager is not None and person.manager is demo_manager
+        if not in_demo_team and rng.random() > GOAL_SHARE:
             continue
         held = levels.get(person.id, {})
         if not held:
             continue
+        reports_demo_manager = (
+            demo_manager is not None
+            and person.manager is demo_manager
+            and person is not demo_learner
+        )
         path = team_paths.get(person.team.id or 0, "")
         ancestry = [int(part) for part in path.strip("/").split("/") if part]
         options = [
@@ -455,8 +468,13 @@ def write_learning_goals(context: SeedContext) -> None:
                 status = "abandoned"
             else:
                 status = "active"
+                if validated >= 1 and rng.random() < 0.5:
+                    start_level = validated - 1  # moved one level since the goal was set
             created = now - dt.timedelta(days=rng.randint(10, 120))
-            stalled = status == "active" and rng.random() < 0.25
+            stalled = status == "active" and (
+                rng.random() < 0.25
+                or (reports_demo_manager and index == 0 and created < now - dt.timedelta(days=30))
+            )
             progress = derived.skill_progress(validated, start_level, target)
             goal = LearningGoal(
                 person_id=person.id,
