@@ -209,6 +209,6 @@ def test_okr_tree_query_count(okrs, django_assert_num_queries):
             min_level=2,
         )
     viewer = okrs.users["peer"]
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         tree = selectors.okr_tree(viewer, okrs.cycle)
     assert len(tree) == 7

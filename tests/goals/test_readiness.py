@@ -80,7 +80,7 @@ def test_org_readiness_sorts_by_risk(staffed, django_assert_num_queries):
         needed=3,
     )
     executive = staffed.users["executive"]
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         rows = selectors.org_readiness(executive, staffed.cycle)
     assert [(row.objective.title, row.readiness.percent) for row in rows] == [
         ("Launch in Europe", 0),

@@ -64,13 +64,11 @@ def cycle_for(viewer: Any, pk: int) -> Cycle:
 
 
 def objectives(viewer: Any) -> QuerySet[Objective]:
-    return authz.scope(viewer, "goals.view_okrs", Objective.objects.all()).select_related(
-        "cycle", "owner", "team"
-    )
+    return authz.scope(viewer, "goals.view_okrs", Objective.objects.all())
 
 
 def objective_for(viewer: Any, pk: int) -> Objective:
-    objective = objectives(viewer).filter(pk=pk).first()
+    objective = objectives(viewer).select_related("cycle", "owner", "team").filter(pk=pk).first()
     if objective is None:
         raise NotFound()
     return objective
@@ -106,12 +104,23 @@ class OkrNode:
     key_results: list[KeyResult] = field(default_factory=list)
     children: list[OkrNode] = field(default_factory=list)
     parent_ids: list[int] = field(default_factory=list)
+    owner_name: str = ""
     progress: float = 0.0
     readiness: Readiness | None = None
 
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
+
+    @property
+    def branches(self) -> list[OkrNode]:
+        """Aligned objectives shown as nodes of their own: teams, and people with followers."""
+        return [c for c in self.children if c.objective.level != "personal" or c.children]
+
+    @property
+    def leaves(self) -> list[OkrNode]:
+        """Aligned personal objectives nobody aligns to: one line each."""
+        return [c for c in self.children if c.objective.level == "personal" and not c.children]
 
 
 @dataclass
@@ -153,12 +162,43 @@ def _roll_up(nodes: dict[int, OkrNode]) -> None:
         node.progress = progress_of(node)
 
 
+OBJECTIVE_COLUMNS = (
+    "cycle_id",
+    "level",
+    "title",
+    "owner_id",
+    "team_id",
+    "status",
+    "priority",
+)
+KEY_RESULT_COLUMNS = (
+    "objective_id",
+    "title",
+    "owner_id",
+    "metric",
+    "unit",
+    "direction",
+    "start_value",
+    "target_value",
+    "current_value",
+    "milestones",
+    "confidence",
+)
+
+
 def _build(cycle: Cycle, queryset: QuerySet[Objective]) -> dict[int, OkrNode]:
-    nodes = {
-        objective.pk: OkrNode(objective)
-        for objective in queryset.filter(cycle=cycle).select_related("owner", "team")
-    }
-    for key_result in KeyResult.objects.filter(objective__cycle=cycle).select_related("owner"):
+    teams = Team.objects.only("name", "slug", "path").in_bulk()
+    nodes: dict[int, OkrNode] = {}
+    for objective in queryset.filter(cycle=cycle).only(*OBJECTIVE_COLUMNS):
+        if objective.team_id is not None:
+            objective.team = teams.get(objective.team_id)
+        nodes[objective.pk] = OkrNode(objective)
+    names = dict(
+        Person.objects.filter(objectives__cycle=cycle).distinct().values_list("pk", "display_name")
+    )
+    for node in nodes.values():
+        node.owner_name = names.get(node.objective.owner_id, "")
+    for key_result in KeyResult.objects.filter(objective__cycle=cycle).only(*KEY_RESULT_COLUMNS):
         if key_result.objective_id in nodes:
             nodes[key_result.objective_id].key_results.append(key_result)
     for child_id, parent_id in Alignment.objects.filter(child__cycle=cycle).values_list(
@@ -188,7 +228,7 @@ def okr_tree(
     viewer: Any, cycle: Cycle, *, level: str = "", team: Team | None = None, query: str = ""
 ) -> OkrTree:
     """The objectives of a cycle as a tree (company → teams → people), with rolled-up progress
-    and readiness on each. Six queries at any size. Filters keep the matching objectives and
+    and readiness on each. Eight queries at any size. Filters keep the matching objectives and
     show them as roots."""
     authz.require(viewer, "goals.view_okrs", cycle)
     nodes = _build(cycle, objectives(viewer))
@@ -281,7 +321,7 @@ SORTS = {
 
 def org_readiness(viewer: Any, cycle: Cycle, *, sort: str = "risk") -> list[ReadinessRow]:
     """Every objective of the cycle that demands skills, with its readiness (L&D, executives).
-    Six queries at any size."""
+    Eight queries at any size."""
     authz.require(viewer, "goals.view_readiness")
     nodes = _build(cycle, objectives(viewer))
     demands = SkillDemand.objects.filter(objective__cycle=cycle).select_related("skill", "team")

@@ -365,7 +365,11 @@ def _objective_context(request: HttpRequest, objective: Objective, **extra: Any)
     page = selectors.objective_page(request.user, objective)
     can_change = authz.can(request.user, "goals.change_objective", objective)
     parents = (
-        selectors.objectives(request.user).filter(cycle=objective.cycle).exclude(pk=objective.pk)
+        selectors.objectives(request.user)
+        .filter(cycle=objective.cycle)
+        .exclude(pk=objective.pk)
+        .exclude(level=Objective.Level.PERSONAL)
+        .order_by("level", "title")
     )
     return {
         "objective": objective,
@@ -401,7 +405,12 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def create_objective(request: HttpRequest) -> HttpResponse:
     me = skill_selectors.viewer_person(request.user)
     cycle = _cycle(request)
-    parents = selectors.objectives(request.user).filter(status=Objective.Status.ACTIVE)
+    parents = (
+        selectors.objectives(request.user)
+        .filter(status=Objective.Status.ACTIVE)
+        .exclude(level=Objective.Level.PERSONAL)
+        .order_by("level", "title")
+    )
     if cycle is not None:
         parents = parents.filter(cycle=cycle)
     form = ObjectiveForm(
