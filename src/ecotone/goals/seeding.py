@@ -448,6 +448,7 @@ def write_learning_goals(context: SeedContext) -> None:
             for objective_id, skill_id, level in demanded.get(team_id, ())
             if (held.get(skill_id, (None, None))[1] or 0) < level
         ]
+        chosen_skills: set[int] = set()
         for index in range(rng.choice([1, 1, 2])):
             if options and rng.random() < 0.6:
                 objective_id, skill_id, target = rng.choice(options)
@@ -456,7 +457,10 @@ def write_learning_goals(context: SeedContext) -> None:
                 objective_id = (
                     team_objectives.get(person.team.id or 0) if rng.random() < 0.5 else None
                 )
-                target = min(5, (held[skill_id][1] or held[skill_id][0] or 1) + 1)
+                target = min(5, max(2, (held[skill_id][1] or 0) + 1))
+            if skill_id in chosen_skills:
+                continue
+            chosen_skills.add(skill_id)
             validated = held.get(skill_id, (None, None))[1] or 0
             fate = rng.random()
             start_level = max(0, validated - (1 if fate < 0.25 else 0))
@@ -475,6 +479,7 @@ def write_learning_goals(context: SeedContext) -> None:
                 rng.random() < 0.25
                 or (reports_demo_manager and index == 0 and created < now - dt.timedelta(days=30))
             )
+            overdue = reports_demo_manager and index == 0 and not stalled and status == "active"
             progress = derived.skill_progress(validated, start_level, target)
             goal = LearningGoal(
                 person_id=person.id,
@@ -483,7 +488,7 @@ def write_learning_goals(context: SeedContext) -> None:
                 target_level=target,
                 start_level=start_level,
                 title="",
-                due_on=today + dt.timedelta(days=rng.randint(-20, 120))
+                due_on=today + dt.timedelta(days=rng.randint(-20, 120) if not overdue else -6)
                 if status == "active"
                 else today - dt.timedelta(days=rng.randint(5, 60)),
                 visibility=rng.choice(["private", "team", "team", "everyone"]),
