@@ -144,3 +144,26 @@ def test_goal_check_ins_and_comments(okrs):
     ] == ["Great start"]
     response = client.post(f"/api/v1/learning-goals/{goal['id']}/achieve")
     assert response.json()["status"] == "achieved"
+
+
+def test_objective_detail_query_count_does_not_grow(okrs, django_assert_max_num_queries):
+    client = client_for(okrs.users["peer"])
+    team = okrs.objectives["team"]
+    url = f"/api/v1/objectives/{team.pk}"
+
+    def add_key_results(count: int) -> None:
+        for index in range(count):
+            client_for(okrs.users["manager"]).post(
+                f"/api/v1/objectives/{team.pk}/key-results",
+                {"title": f"KR {index}", "target_value": 3},
+                content_type="application/json",
+            )
+
+    add_key_results(1)
+    client.get(url)
+    with django_assert_max_num_queries(100) as first:
+        client.get(url)
+    baseline = len(first.captured_queries)
+    add_key_results(5)
+    with django_assert_max_num_queries(baseline):
+        assert client.get(url).status_code == 200

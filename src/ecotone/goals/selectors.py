@@ -183,6 +183,8 @@ KEY_RESULT_COLUMNS = (
     "current_value",
     "milestones",
     "confidence",
+    "due_on",
+    "last_check_in_at",
 )
 
 
