@@ -104,9 +104,9 @@ def test_team_and_org_gaps(rated, framework, django_assert_num_queries):
     assert org_view.people == 8
     assert {gap.skill.slug for gap in org_view.gaps} == {"python", "kubernetes", "sql"}
     selectors.team_gaps(rated.users["ld"], platform)  # the viewer's roles are cached from here
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         selectors.team_gaps(rated.users["ld"], platform)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         selectors.org_gaps(rated.users["ld"], category=framework.categories["data"])
 
 
@@ -116,7 +116,7 @@ def test_gap_queries_do_not_grow_with_people(rated, framework, django_assert_num
         RoleAssignment.objects.create(person=person, role=framework.roles["engineer"])
         rate(person, framework.skills["python"], 1 + n % 5, source="manager")
     selectors.team_gaps(rated.users["ld"], rated.teams["engineering"])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         analysis = selectors.team_gaps(rated.users["ld"], rated.teams["engineering"])
     assert analysis.people == 8
 
@@ -161,7 +161,7 @@ def test_org_heatmap_rolls_sub_teams_up(rated, framework, django_assert_num_quer
     assert [row.team.name for row in drill.rows] == ["Platform"]
     with pytest.raises(Forbidden):
         selectors.org_heatmap(rated.users["manager"])
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         selectors.org_heatmap(rated.users["ld"], team=rated.teams["company"])
 
 

@@ -123,8 +123,8 @@ def readiness_of(
         lowest[demand.skill_id] = min(lowest.get(demand.skill_id, 99), demand.min_level - 1)
     floor = min(lowest.values())
     skill_ids = list(lowest)
-    supply: dict[int, list[tuple[int, str | None, int]]] = defaultdict(list)
-    level: int | None
+    # skill -> team path -> level -> people; skill -> team path -> target level -> learners
+    supply: dict[int, dict[str | None, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for skill_id, level, path, count in (
         SkillLevel.objects.filter(
             skill_id__in=skill_ids,
@@ -137,8 +137,8 @@ def readiness_of(
         .values_list("skill_id", "validated_level", "person__team__path", "count")
     ):
         if level is not None:
-            supply[skill_id].append((level, path, count))
-    learners: dict[int, list[tuple[int | None, str | None, int]]] = defaultdict(list)
+            supply[skill_id][path][level] = count
+    learners: dict[int, dict[str | None, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for skill_id, target, path, count in (
         LearningGoal.objects.filter(
             skill_id__in=skill_ids,
@@ -151,25 +151,48 @@ def readiness_of(
         .order_by()
         .values_list("skill_id", "target_level", "person__team__path", "count")
     ):
-        learners[skill_id].append((target, path, count))
+        if target is not None:
+            learners[skill_id][path][target] = count
+    done: dict[tuple[int, str | None, int], tuple[int, int, int]] = {}
     for demand in demands:
+        scope = demand.team.path if demand.team_id is not None and demand.team else None
+        key = (demand.skill_id, scope, demand.min_level)
+        if key not in done:
+            done[key] = _count(
+                supply.get(demand.skill_id, {}),
+                learners.get(demand.skill_id, {}),
+                scope,
+                demand.min_level,
+            )
         item = DemandReadiness(demand)
-        for level, where, count in supply.get(demand.skill_id, ()):
-            if not _in_scope(where, demand.team):
-                continue
-            if level >= demand.min_level:
-                item.qualified += count
-            elif level == demand.min_level - 1:
-                item.one_away += count
-        for target, place, amount in learners.get(demand.skill_id, ()):
-            if target is not None and target >= demand.min_level and _in_scope(place, demand.team):
-                item.learning += amount
+        item.qualified, item.one_away, item.learning = done[key]
         result[demand.objective_id].demands.append(item)
     if with_people:
         _name_people(result, skill_ids, floor, people_limit)
     for readiness in result.values():
         readiness.demands.sort(key=lambda d: (-d.shortfall, d.coverage, d.skill.name.lower()))
     return result
+
+
+def _count(
+    supply: dict[str | None, dict[int, int]],
+    learners: dict[str | None, dict[int, int]],
+    scope: str | None,
+    minimum: int,
+) -> tuple[int, int, int]:
+    """Qualified, one level away and learning, within the team path ``scope`` (None: anyone)."""
+    qualified = close = learning = 0
+    for path, levels in supply.items():
+        if scope is None or (path is not None and path.startswith(scope)):
+            for level, count in levels.items():
+                if level >= minimum:
+                    qualified += count
+                elif level == minimum - 1:
+                    close += count
+    for path, targets in learners.items():
+        if scope is None or (path is not None and path.startswith(scope)):
+            learning += sum(count for target, count in targets.items() if target >= minimum)
+    return qualified, close, learning
 
 
 def _name_people(
@@ -263,11 +286,15 @@ class ObjectiveDemand:
         return [self._requirement(row, needed=1) for row in rows]
 
     def for_people(self, people: QuerySet[Person], *, by_team: bool = False) -> list[Requirement]:
-        """The demands supplied by anyone, or by a team some of ``people`` belong to (one query)."""
-        members = people.filter(team__path__startswith=OuterRef("team__path"))
+        """The demands supplied by anyone, or by a team some of ``people`` belong to (or a team
+        above theirs). Two flat queries: the teams of the people, then the demands."""
+        paths = people.exclude(team__isnull=True).values_list("team__path", flat=True).distinct()
+        ids = {
+            int(part) for path in paths.order_by() for part in path.strip("/").split("/") if part
+        }
         rows = (
             current_demands()
-            .filter(Q(team__isnull=True) | Exists(members))
+            .filter(Q(team__isnull=True) | Q(team_id__in=ids))
             .values("skill_id", "min_level", "needed", "objective__priority", "team_id")
             .order_by()
         )

@@ -569,13 +569,13 @@ def _analyse(
 
 def team_gaps(viewer: Any, team: Team, *, category: SkillCategory | None = None) -> GapAnalysis:
     """A team with its sub-teams: per required skill, qualified against needed. Six queries
-    (plus one per requirement source beyond role profiles)."""
+    (plus those of requirement sources beyond role profiles)."""
     authz.require(viewer, "skills.view_team_gaps", team)
     return _analyse(team.name, team_people(team), category=category)
 
 
 def org_gaps(viewer: Any, *, category: SkillCategory | None = None) -> GapAnalysis:
-    """The whole organisation. Six queries (plus one per extra requirement source)."""
+    """The whole organisation. Six queries (plus those of extra requirement sources)."""
     authz.require(viewer, "skills.view_org_gaps")
     return _analyse("Organisation", active_people(), category=category, everyone=True)
 
