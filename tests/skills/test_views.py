@@ -96,7 +96,7 @@ def test_team_matrix_query_count(engineers, framework, django_assert_num_queries
 def test_org_heatmap_query_count(engineers, framework, django_assert_num_queries):
     client = client_for(engineers.users["ld"])
     client.get("/skills/org/")
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(27):
         client.get("/skills/org/")
 
 

@@ -6,7 +6,8 @@ objectives the same way (``register_source(ObjectiveDemand())`` in its ``AppConf
 no caller of the gap analysis changes.
 
 Merging: when several sources require the same skill, the highest target wins, and so does the
-largest number of people needed.
+largest number of people needed and the largest ``weight`` (how much the need matters: objective
+demand is weighted by the objective's priority; role profiles weigh 1).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Requirement:
     required: bool
     source: str
     team_id: int | None = None
+    weight: float = 1.0
 
 
 class RequirementSource(Protocol):
@@ -164,6 +166,7 @@ def merge(requirements: Iterable[Requirement]) -> dict[tuple[int | None, int], R
             required=kept.required or item.required,
             source=kept.source if kept.source == item.source else f"{kept.source},{item.source}",
             team_id=item.team_id,
+            weight=max(kept.weight, item.weight),
         )
     return merged
 

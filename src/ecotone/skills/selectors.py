@@ -158,7 +158,8 @@ def _visible(row: SkillLevel, private: bool) -> dict[str, Any]:
 def person_levels(viewer: Any, person: Person) -> list[LevelRow]:
     """Every skill the person has evidence in or their role requires, targets included.
 
-    Three queries: levels, requirements, and the skills required but without evidence.
+    Three queries (levels, requirements, the skills required but without evidence), plus one
+    per requirement source beyond role profiles.
     """
     authz.require(viewer, "skills.view_levels", person)
     private = may_see_private(viewer, person)
@@ -587,13 +588,13 @@ def _analyse(
 
 
 def team_gaps(viewer: Any, team: Team, *, category: SkillCategory | None = None) -> GapAnalysis:
-    """A team with its sub-teams: per required skill, qualified against needed. Seven queries."""
+    """A team with its sub-teams: per required skill, qualified against needed. Seven queries (plus those of requirement sources beyond role profiles)."""
     authz.require(viewer, "skills.view_team_gaps", team)
     return _analyse(team.name, team_people(team), team=team, category=category)
 
 
 def org_gaps(viewer: Any, *, category: SkillCategory | None = None) -> GapAnalysis:
-    """The whole organisation. Seven queries."""
+    """The whole organisation. Seven queries (plus those of requirement sources beyond role profiles)."""
     authz.require(viewer, "skills.view_org_gaps")
     return _analyse("Organisation", active_people(), category=category)
 

@@ -12,7 +12,7 @@ it with ``actor=SYSTEM`` and name the human ``author`` if there is one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from django.db import transaction
@@ -64,6 +64,19 @@ SOURCE_PERMISSION: dict[str, str] = {
     EvidenceSource.PEER: "skills.endorse",
 }
 LEVEL_REQUIRED = frozenset({EvidenceSource.SELF, EvidenceSource.MANAGER})
+
+LevelListener = Callable[[int, int], None]
+_level_listeners: list[LevelListener] = []
+
+
+def on_level_changed(listener: LevelListener) -> None:
+    """Call ``listener(person_id, skill_id)`` after ``record_evidence`` rewrites a level.
+
+    Apps above skills (goals: derived progress of skill goals) register here in their
+    ``AppConfig.ready``; the listener runs inside the same transaction.
+    """
+    if listener not in _level_listeners:
+        _level_listeners.append(listener)
 
 
 def _user(actor: Any) -> Any:
@@ -168,6 +181,8 @@ def record_evidence(
     )
     refresh_level(person_id=person.pk, skill_id=skill.pk, team_id=person.team_id, as_of=now)
     ledger.record(evidence)
+    for listener in _level_listeners:
+        listener(person.pk, skill.pk)
     if source == EvidenceSource.MANAGER:
         audit.record(
             actor=_user(actor),
