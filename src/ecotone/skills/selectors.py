@@ -588,13 +588,15 @@ def _analyse(
 
 
 def team_gaps(viewer: Any, team: Team, *, category: SkillCategory | None = None) -> GapAnalysis:
-    """A team with its sub-teams: per required skill, qualified against needed. Seven queries (plus those of requirement sources beyond role profiles)."""
+    """A team with its sub-teams: per required skill, qualified against needed. Seven queries
+    (plus those of requirement sources beyond role profiles)."""
     authz.require(viewer, "skills.view_team_gaps", team)
     return _analyse(team.name, team_people(team), team=team, category=category)
 
 
 def org_gaps(viewer: Any, *, category: SkillCategory | None = None) -> GapAnalysis:
-    """The whole organisation. Seven queries (plus those of requirement sources beyond role profiles)."""
+    """The whole organisation. Seven queries
+    (plus those of requirement sources beyond role profiles)."""
     authz.require(viewer, "skills.view_org_gaps")
     return _analyse("Organisation", active_people(), category=category)
 
