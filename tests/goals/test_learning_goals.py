@@ -133,7 +133,7 @@ def test_a_validated_rating_moves_progress_and_achieves_the_goal(okrs):
     goal.refresh_from_db()
     assert (goal.progress, goal.status) == (1.0, "achieved")
     assert goal.achieved_at is not None
-    statement = Statement.objects.get()
+    statement = Statement.objects.get(verb_id="https://w3id.org/xapi/ecotone/verbs/achieved")
     data = json.loads(statement.payload)
     assert data["verb"]["id"] == "https://w3id.org/xapi/ecotone/verbs/achieved"
     assert data["object"]["id"].endswith(f"goals/{goal.pk}")
