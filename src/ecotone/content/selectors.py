@@ -251,6 +251,15 @@ def my_reactions(viewer: Any, course: Course, lesson_key: str) -> set[str]:
     )
 
 
+def my_reaction(viewer: Any, course: Course, lesson_key: str, kind: str) -> Reaction | None:
+    person = _viewer(viewer)
+    if person is None:
+        return None
+    return Reaction.objects.filter(
+        course=course, lesson_key=lesson_key, person=person, kind=kind, resolved_at__isnull=True
+    ).first()
+
+
 def recent_reactions(course: Course, *, limit: int = 20) -> list[Reaction]:
     return list(
         Reaction.objects.filter(course=course, resolved_at__isnull=True)

@@ -40,7 +40,7 @@ def supporter_users(request: ContentRequest) -> Any:
 @transaction.atomic
 def create_request(
     *,
-    actor: User,
+    actor: Any,
     topic: str,
     description: str = "",
     skills: Sequence[Skill] = (),
@@ -86,7 +86,7 @@ def create_request(
 
 
 @transaction.atomic
-def add_me_too(*, actor: User, request: ContentRequest) -> MeToo:
+def add_me_too(*, actor: Any, request: ContentRequest) -> MeToo:
     """Say "I need this too": the request climbs the backlog."""
     authz.require(actor, "content.view_request", request)
     person = acting_person(actor)
@@ -102,7 +102,7 @@ def add_me_too(*, actor: User, request: ContentRequest) -> MeToo:
 
 
 @transaction.atomic
-def remove_me_too(*, actor: User, request: ContentRequest) -> None:
+def remove_me_too(*, actor: Any, request: ContentRequest) -> None:
     person = acting_person(actor)
     deleted, _ = MeToo.objects.filter(request=request, person=person).delete()
     if deleted:
@@ -111,7 +111,7 @@ def remove_me_too(*, actor: User, request: ContentRequest) -> None:
 
 
 @transaction.atomic
-def assign_request(*, actor: User, request: ContentRequest, expert: Person) -> ContentRequest:
+def assign_request(*, actor: Any, request: ContentRequest, expert: Person) -> ContentRequest:
     """L&D asks an expert to write the content; the request is planned."""
     authz.require(actor, "content.manage_requests", request)
     if request.is_closed:
@@ -136,7 +136,7 @@ def assign_request(*, actor: User, request: ContentRequest, expert: Person) -> C
 
 @transaction.atomic
 def respond_to_assignment(
-    *, actor: User, request: ContentRequest, accept: bool, reason: str = ""
+    *, actor: Any, request: ContentRequest, accept: bool, reason: str = ""
 ) -> ContentRequest:
     """The expert accepts (the request is in progress) or declines (back to L&D, with a reason)."""
     authz.require(actor, "content.respond_request", request)
@@ -173,7 +173,7 @@ def respond_to_assignment(
 
 @transaction.atomic
 def set_request_status(
-    *, actor: User, request: ContentRequest, status: str, reason: str = ""
+    *, actor: Any, request: ContentRequest, status: str, reason: str = ""
 ) -> ContentRequest:
     """L&D moves a request along the backlog; declining needs a reason the requesters see."""
     authz.require(actor, "content.manage_requests", request)
@@ -199,7 +199,7 @@ def set_request_status(
 
 
 @transaction.atomic
-def link_course(*, actor: User, request: ContentRequest, course: Course) -> ContentRequest:
+def link_course(*, actor: Any, request: ContentRequest, course: Course) -> ContentRequest:
     """Name the course that answers a request (the assignee, or L&D). If it is already
     published the request is done; otherwise it closes when the course is published."""
     if not authz.can(actor, "content.respond_request", request):
@@ -238,7 +238,7 @@ def course_published(*, actor: Any, course: Course) -> None:
 
 
 @transaction.atomic
-def start_course_for_request(*, actor: User, request: ContentRequest) -> Course:
+def start_course_for_request(*, actor: Any, request: ContentRequest) -> Course:
     """The assignee starts a draft from the request (its topic and skills) and links it."""
     from ecotone.content.services.authoring import create_course
 
