@@ -38,6 +38,12 @@ def author_ids(course: Course) -> set[int]:
     return cached
 
 
+def forget_authors(course: Course) -> None:
+    """Drop the cached author ids after co-authors or the owner changed."""
+    if hasattr(course, "_author_ids"):
+        del course._author_ids
+
+
 @predicate
 def is_author(user: Any, course: Course | None) -> bool:
     viewer = person_of(user)

@@ -637,7 +637,7 @@ def _skill_gaps(skill_ids: Sequence[int]) -> dict[int, int]:
 
 def backlog(viewer: Any, *, status: str = "", limit: int = 200) -> list[BacklogItem]:
     """The training-needs backlog: open requests ranked by demand, blocked objectives and the
-    size of the skill gap they would close. Five queries."""
+    size of the skill gap they would close. Six queries (two for the viewer's roles)."""
     authz.require(viewer, "content.manage_requests")
     queryset = requests(viewer)
     queryset = (

@@ -23,7 +23,7 @@ from ecotone.content.models import (
     Reaction,
     ReviewComment,
 )
-from ecotone.content.policies import author_ids
+from ecotone.content.policies import author_ids, forget_authors
 from ecotone.content.services import health, indexing
 from ecotone.content.services._common import acting_person, clean_int, clean_text
 from ecotone.kernel import audit
@@ -207,6 +207,7 @@ def add_coauthor(*, actor: Any, course: Course, person: Person) -> CourseAuthor:
     if person.pk in author_ids(course):
         raise DomainError("already_author", f"{person} already writes this course.", field="person")
     coauthor = CourseAuthor.objects.create(course=course, person=person)
+    forget_authors(course)
     notify(
         recipient=person.user,
         kind="content.coauthor_added",
@@ -221,6 +222,7 @@ def add_coauthor(*, actor: Any, course: Course, person: Person) -> CourseAuthor:
 def remove_coauthor(*, actor: Any, course: Course, person: Person) -> None:
     authz.require(actor, "content.manage_course", course)
     deleted, _ = CourseAuthor.objects.filter(course=course, person=person).delete()
+    forget_authors(course)
     if not deleted:
         raise DomainError("not_author", f"{person} is not a co-author.", field="person")
 
@@ -239,6 +241,7 @@ def transfer_ownership(*, actor: Any, course: Course, person: Person) -> Course:
         CourseAuthor.objects.get_or_create(course=course, person=previous)
     course.owner = person
     course.save(update_fields=["owner", "updated_at"])
+    forget_authors(course)
     audit.record(
         actor=actor,
         action="content.owner_changed",
