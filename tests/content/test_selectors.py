@@ -42,11 +42,11 @@ def test_author_lists_run_constant_queries(org, skills, django_assert_num_querie
             actor=learner.user, course=course, lesson_key=str(lesson.key), title="?"
         )
     selectors.attention_queue(peer)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         items = selectors.attention_queue(peer)
     assert [item.unanswered for item in items] == [1, 1, 1, 1]
     selectors.library_health(ld)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         report = selectors.library_health(ld)
     assert report.counts == {"fresh": 0, "due": 4, "stale": 0}
     with django_assert_num_queries(1):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ecotone import authz
@@ -100,6 +100,7 @@ def catalogue(viewer: Any, filters: CatalogueFilters | None = None) -> QuerySet[
     order = SORTS.get(filters.sort, SORTS["popular"])
     return (
         queryset.select_related("owner")
+        .annotate(version_number=F("version__number"))
         .prefetch_related(
             Prefetch(
                 "skills",
@@ -415,6 +416,7 @@ def authored(viewer: Any) -> QuerySet[Course]:
     return (
         authz.scope(viewer, "content.edit_course", Course.objects.all())
         .select_related("owner")
+        .annotate(version_number=F("version__number"))
         .order_by("-updated_at")
     )
 
@@ -436,8 +438,10 @@ class AttentionItem:
 
 
 def attention_queue(viewer: Any) -> list[AttentionItem]:
-    """The viewer's courses that need them: not fresh, or with unanswered questions. Two queries."""
-    courses = list(authored(viewer).filter(status=Course.Status.PUBLISHED))
+    """The viewer's courses that need them: not fresh, or unanswered questions. Four queries."""
+    courses = list(
+        authored(viewer).filter(status=Course.Status.PUBLISHED).prefetch_related("skills__skill")
+    )
     ids = [c.pk for c in courses]
     unanswered = (
         dict(
@@ -675,13 +679,13 @@ def backlog_counts(viewer: Any) -> dict[str, int]:
 @dataclass
 class LibraryHealth:
     counts: dict[str, int]
-    courses: list[Course]
+    courses: Sequence[Course]
     uncovered: list[tuple[Skill, int]]
     total: int
 
 
 def library_health(viewer: Any, *, freshness: str = "", limit: int = 100) -> LibraryHealth:
-    """Freshness of the published library, the courses to look at and why. Four queries."""
+    """Freshness of the published library, the courses to look at and why. Five queries."""
     authz.require(viewer, "content.view_health")
     published = Course.objects.filter(status=Course.Status.PUBLISHED)
     counts = dict(
@@ -691,9 +695,10 @@ def library_health(viewer: Any, *, freshness: str = "", limit: int = 100) -> Lib
     if freshness in Freshness.values:
         listed = published.filter(freshness=freshness)
     courses = list(
-        listed.select_related("owner").order_by("-freshness", "-outdated_reports", "review_by")[
-            :limit
-        ]
+        listed.select_related("owner")
+        .annotate(version_number=F("version__number"))
+        .prefetch_related("skills__skill")
+        .order_by("-freshness", "-outdated_reports", "review_by")[:limit]
     )
     # Skills most requested in open requests that no published course teaches.
     taught = CourseSkill.objects.filter(course__status=Course.Status.PUBLISHED).values("skill_id")
