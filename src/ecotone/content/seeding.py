@@ -244,7 +244,8 @@ def write_library(context: SeedContext) -> None:
                     course=course,
                     position=position,
                     title=title.format(skill=skill.name),
-                    body=_body(skill.name, description, part, technical, rng),
+                    # The page shows the title; the body starts below it.
+                    body=_body(skill.name, description, part, technical, rng).split("\n\n", 1)[1],
                 )
                 for position, (title, part) in enumerate(plans, start=1)
             ]
