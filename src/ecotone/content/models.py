@@ -80,10 +80,11 @@ class Course(models.Model):
     class Meta:
         ordering = ["title", "id"]
         indexes = [
-            models.Index(fields=["status", "title"]),
-            models.Index(fields=["status", "-published_at"]),
-            models.Index(fields=["status", "-enrolments"]),
-            models.Index(fields=["status", "-rating"]),
+            # The catalogue's sorts: featured courses first, then the chosen order.
+            models.Index(fields=["status", "-featured", "title"]),
+            models.Index(fields=["status", "-featured", "-published_at"]),
+            models.Index(fields=["status", "-featured", "-enrolments"]),
+            models.Index(fields=["status", "-featured", "-rating"]),
             models.Index(fields=["status", "estimated_minutes"]),
             models.Index(fields=["status", "freshness"]),
             models.Index(fields=["owner", "status"]),

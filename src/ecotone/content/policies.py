@@ -114,6 +114,11 @@ def _all_or_nothing(allowed: Any) -> Any:
 # --- Courses -------------------------------------------------------------------------------------
 
 register(
+    "content.browse",
+    is_member,
+    description="Browse the catalogue of published courses.",
+)
+register(
     "content.create_course",
     is_member,
     description="Write a course (any employee).",
