@@ -151,7 +151,7 @@ def test_catalogue_api_constant_queries(org, library, django_assert_num_queries)
         authoring.publish_course(actor=org.users["peer"], course=course)
     client = client_for(org.users["learner"])
     client.get("/api/v1/courses")
-    # Session, user, API throttle (6), the viewer, then count, page and skills of the page.
-    with django_assert_num_queries(12):
+    # Session, user, API throttle (6), the viewer, then count, page, skills and versions.
+    with django_assert_num_queries(13):
         response = client.get("/api/v1/courses?size=10")
     assert response.json()["total"] == 4

@@ -599,7 +599,7 @@ def list_courses(
     )
     result = paginate(selectors.catalogue(request.user, filters), page=page, size=size)
     return {
-        "items": [_course_out(c) for c in result.items],
+        "items": [_course_out(c) for c in selectors.with_version_numbers(result.items)],
         "page": result.number,
         "pages": result.pages,
         "total": result.total,
