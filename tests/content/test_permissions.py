@@ -3,7 +3,7 @@ from __future__ import annotations
 from ecotone.authz import scope
 from ecotone.authz.testing import check_matrix
 from ecotone.content.models import ContentRequest, Course
-from ecotone.content.services import authoring, requests
+from ecotone.content.services import authoring, learning, requests
 from tests.content.conftest import write_course
 
 
@@ -55,6 +55,19 @@ def test_drafts_are_visible_only_to_authors_and_reviewer(org, skills):
     )
     visible = scope(org.users["learner"], "content.view_course", Course.objects.all())
     assert list(visible.values_list("title", flat=True)) == ["Live"]
+    learning.enrol(actor=org.users["learner"], course=published)
+    authoring.archive_course(actor=org.users["peer"], course=published)
+    check_matrix(
+        """
+        actor      permission              target  allowed
+        learner    content.view_course     live    yes
+        peer       content.view_course     live    yes
+        outsider   content.view_course     live    no
+        learner    content.learn           live    no
+        """,
+        actors=org.users,
+        targets=targets,
+    )
     mine = scope(org.users["outsider"], "content.view_course", Course.objects.order_by("title"))
     assert list(mine.values_list("title", flat=True)) == ["Draft", "Live"]
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from ecotone.authz import predicate, register
-from ecotone.content.models import Course, CourseAuthor, LessonQuestion
+from ecotone.content.models import Course, CourseAuthor, Enrolment, LessonQuestion
 from ecotone.people.models import Person, User
 from ecotone.people.policies import everyone, is_admin, is_learning_facilitator, is_member
 from ecotone.people.roles import ADMIN, LEARNING, person_of
@@ -72,6 +72,15 @@ def was_published(user: Any, course: Course | None) -> bool:
     return course is not None and course.status != Course.Status.DRAFT
 
 
+@predicate
+def is_enrolled(user: Any, course: Course | None) -> bool:
+    """Enrolled learners keep seeing an archived course (and their certificate)."""
+    viewer = person_of(user)
+    if course is None or viewer is None or course.status != Course.Status.ARCHIVED:
+        return False
+    return Enrolment.objects.filter(course_id=course.pk, person_id=viewer.pk).exists()
+
+
 def _authored_q(viewer: Person) -> Q:
     coauthored = CourseAuthor.objects.filter(person_id=viewer.pk).values("course_id")
     return Q(owner_id=viewer.pk) | Q(pk__in=coauthored)
@@ -81,7 +90,13 @@ def _view_scope(user: Any) -> Q:
     viewer = person_of(user)
     if viewer is None:
         return Q(pk__in=[]) if not user.is_superuser else Q(status=Course.Status.PUBLISHED)
-    return Q(status=Course.Status.PUBLISHED) | _authored_q(viewer) | Q(reviewer_id=viewer.pk)
+    enrolled = Enrolment.objects.filter(person_id=viewer.pk).values("course_id")
+    return (
+        Q(status=Course.Status.PUBLISHED)
+        | _authored_q(viewer)
+        | Q(reviewer_id=viewer.pk)
+        | Q(status=Course.Status.ARCHIVED, pk__in=enrolled)
+    )
 
 
 def _draft_scope(user: Any) -> Q:
@@ -125,9 +140,10 @@ register(
 )
 register(
     "content.view_course",
-    (is_member & is_published) | is_author | is_course_reviewer,
+    (is_member & is_published) | is_author | is_course_reviewer | is_enrolled,
     scope=_view_scope,
-    description="See a course: published ones by everyone, drafts by their authors and reviewer.",
+    description="See a course: published ones by everyone, drafts by their authors and reviewer, "
+    "archived ones by their authors and learners.",
 )
 register(
     "content.view_draft",
