@@ -66,7 +66,6 @@ class CatalogueFilters:
     freshness: str = ""
     min_rating: int | None = None
     sort: str = "popular"
-    tag: str = ""
 
 
 def catalogue(viewer: Any, filters: CatalogueFilters | None = None) -> QuerySet[Course]:
@@ -96,8 +95,6 @@ def catalogue(viewer: Any, filters: CatalogueFilters | None = None) -> QuerySet[
         queryset = queryset.filter(freshness=filters.freshness)
     if filters.min_rating:
         queryset = queryset.filter(rating__gte=filters.min_rating)
-    if filters.tag:
-        queryset = queryset.filter(tags__contains=[filters.tag]) if _json_contains() else queryset
     order = SORTS.get(filters.sort, SORTS["popular"])
     return (
         queryset.select_related("owner")
@@ -119,12 +116,6 @@ def with_version_numbers(courses: Sequence[Course]) -> Sequence[Course]:
     for course in courses:
         course.version_number = numbers.get(course.version_id or 0)  # type: ignore[attr-defined]
     return courses
-
-
-def _json_contains() -> bool:
-    from django.db import connection
-
-    return connection.vendor == "postgresql"
 
 
 def featured(viewer: Any, *, limit: int = 4) -> list[Course]:
