@@ -147,3 +147,35 @@ def test_author_writes_and_publishes_through_the_html(org, skills):
     assert "<script>x</script>" not in page
     assert "&lt;script&gt;x&lt;/script&gt;" in page
     assert authoring  # the services behind the forms
+
+
+def test_review_and_assignment_through_the_html(org, skills):
+    peer, manager, ld = org.people["peer"], org.people["manager"], org.people["ld"]
+    course = authoring.create_course(actor=peer.user, title="Draft")
+    client = client_for(peer.user)
+    response = client.post(f"/learn/courses/{course.pk}/review/", {"action": "request"})
+    assert response.status_code == 302
+    response = client.post(
+        f"/learn/courses/{course.pk}/review/",
+        {"action": "request", "reviewer": manager.pk, "comment": "Please"},
+    )
+    course.refresh_from_db()
+    assert (course.review_state, course.reviewer) == ("requested", manager)
+    reviewer_page = client_for(manager.user).get(f"/learn/courses/{course.pk}/edit/")
+    assert "Approve" in reviewer_page.content.decode()
+    client_for(manager.user).post(
+        f"/learn/courses/{course.pk}/review/", {"action": "approve", "comment": "Fine"}
+    )
+    course.refresh_from_db()
+    assert course.review_state == "approved"
+    request = requests.create_request(actor=org.people["learner"].user, topic="Kotlin")
+    as_ld = client_for(ld.user)
+    assert as_ld.post(f"/learn/requests/{request.pk}/act/", {"action": "assign"}).status_code == 302
+    as_ld.post(f"/learn/requests/{request.pk}/act/", {"action": "assign", "expert": peer.pk})
+    client.post(f"/learn/requests/{request.pk}/act/", {"action": "accept"})
+    response = client.post(f"/learn/requests/{request.pk}/act/", {"action": "start"})
+    request.refresh_from_db()
+    assert (request.status, response["Location"]) == (
+        "in_progress",
+        f"/learn/courses/{request.course_id}/edit/",
+    )

@@ -265,7 +265,7 @@ def authors(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.draft_for(request.user, pk)
     action = request.POST.get("action", "")
     try:
-        person = people_selectors.person_for(request.user, int(request.POST.get("person") or 0))
+        person = people_selectors.person_for(request.user, int(request.POST.get("person", "")))
     except (ValueError, DomainError):
         messages.error(request, "Choose a person.")
         return redirect("content:edit", pk=pk)
@@ -293,9 +293,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     text = request.POST.get("comment", "")
     try:
         if action == "request":
-            reviewer = people_selectors.person_for(
-                request.user, int(request.POST.get("reviewer") or 0)
-            )
+            chosen = request.POST.get("reviewer", "")
+            if not chosen.isdigit():
+                messages.error(request, "Choose a reviewer.")
+                return redirect("content:edit", pk=pk)
+            reviewer = people_selectors.person_for(request.user, int(chosen))
             authoring.request_review(
                 actor=request.user, course=course, reviewer=reviewer, message=text
             )

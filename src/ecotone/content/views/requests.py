@@ -137,7 +137,11 @@ def request_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "not_me":
             request_services.remove_me_too(actor=user, request=item)
         elif action == "assign":
-            expert = people_selectors.person_for(user, int(request.POST.get("expert") or 0))
+            chosen = request.POST.get("expert", "")
+            if not chosen.isdigit():
+                messages.error(request, "Choose someone first.")
+                return redirect("content:request", pk=pk)
+            expert = people_selectors.person_for(user, int(chosen))
             request_services.assign_request(actor=user, request=item, expert=expert)
             messages.success(request, f"Asked {expert.display_name} to write it.")
         elif action in ("accept", "decline"):
