@@ -189,8 +189,8 @@ def _experts(skill_ids: list[int]) -> dict[int, list[int]]:
 
 @register_step("content_library", label="Writing the course library", order=400)
 def write_library(context: SeedContext) -> None:
-    if Course.objects.exists() and not context.force:
-        return
+    if Course.objects.exists():
+        return  # seeding again adds nothing twice
     rng = random.Random(context.seed * 31 + 4)
     skills: dict[str, Skill] = context.extras.get("skills") or {
         s.name: s for s in Skill.objects.all()
@@ -201,7 +201,7 @@ def write_library(context: SeedContext) -> None:
         return
     demo = context.extras.get("demo_people", {})
     executive = demo.get("executive")
-    now = dt.datetime.combine(context.today, dt.time(10), tzinfo=dt.UTC)
+    now = dt.datetime.combine(context.today, dt.time(8), tzinfo=dt.UTC)
     chosen: list[tuple[str, Skill, str, bool]] = []
     for category, (_, entries) in CATEGORIES.items():
         picks = [entry for entry in entries if entry[0] in skills][:PER_CATEGORY]
@@ -331,7 +331,7 @@ def write_learning(context: SeedContext) -> None:
     if not courses:
         return
     rng = random.Random(context.seed * 31 + 41)
-    now = dt.datetime.combine(context.today, dt.time(11), tzinfo=dt.UTC)
+    now = dt.datetime.combine(context.today, dt.time(8), tzinfo=dt.UTC)
     active = [p.id for p in context.people if p.is_active and p.id is not None]
     demo = context.extras.get("demo_people", {})
     learner = demo.get("learner")
