@@ -28,6 +28,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     after such a test, and they expect the database as migrations left it.
     """
     result = yield
+    if nextitem is None:  # the session's database is already gone
+        return result
     marker = item.get_closest_marker("django_db")
     flushed = marker is not None and marker.kwargs.get("transaction", False)
     if flushed or _FLUSHING_FIXTURES.intersection(getattr(item, "fixturenames", ())):

@@ -193,6 +193,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def register_routers() -> None:
     from ecotone.content.rest import router as content_router
     from ecotone.goals.rest import router as goals_router
+    from ecotone.kernel.search.rest import router as search_router
     from ecotone.lrs.rest import router as lrs_router
     from ecotone.notifications.rest import router as notifications_router
     from ecotone.people.rest import router as people_router
@@ -206,6 +207,7 @@ def register_routers() -> None:
     api.add_router("/", content_router)
     api.add_router("/", lrs_router)
     api.add_router("/", notifications_router)
+    api.add_router("/", search_router)
 
 
 register_routers()

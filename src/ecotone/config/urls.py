@@ -17,6 +17,7 @@ urlpatterns = [
     path("goals/", include("ecotone.goals.urls")),
     path("learn/", include("ecotone.content.urls")),
     path("xapi/", include("ecotone.lrs.urls")),
+    path("search/", include("ecotone.kernel.search.urls")),
     path("", include("ecotone.people.urls")),
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -7,4 +7,9 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        from ecotone.people import policies  # noqa: F401  (registers the permissions)
+        from ecotone.people import (
+            policies,  # noqa: F401  (registers the permissions)
+            search,
+        )
+
+        search.register()

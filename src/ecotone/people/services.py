@@ -28,6 +28,7 @@ from ecotone import authz
 from ecotone.kernel import audit
 from ecotone.kernel.errors import DomainError, NotFound
 from ecotone.notifications.services import notify
+from ecotone.people import search as people_search
 from ecotone.people.models import ApiToken, Person, RoleGrant, Team, User, normalize_email
 from ecotone.people.roles import forget
 
@@ -108,6 +109,7 @@ def create_person(
     )
     if manager is not None:
         _set_manager(person, manager)
+    people_search.index_person(person)
     audit.record(actor=actor, action="people.person_created", target=person)
     return person
 
@@ -156,6 +158,7 @@ def update_person(*, actor: Any, person: Person, **changes: Any) -> Person:
             person.user.save(update_fields=["email"])
             audit.record(actor=actor, action="people.email_changed", target=person)
     person.save()
+    people_search.index_person(person)
     return person
 
 
@@ -180,6 +183,7 @@ def deactivate_person(*, actor: Any, person: Person, left_on: dt.date | None = N
     person.user.is_active = False
     person.user.save(update_fields=["is_active"])
     ApiToken.objects.filter(user=person.user, revoked_at=None).update(revoked_at=timezone.now())
+    people_search.remove_person(person)
     audit.record(actor=actor, action="people.person_deactivated", target=person)
     return person
 
@@ -196,6 +200,7 @@ def reactivate_person(*, actor: Any, person: Person) -> Person:
     person.save(update_fields=["status", "left_on", "updated_at"])
     person.user.is_active = True
     person.user.save(update_fields=["is_active"])
+    people_search.index_person(person)
     audit.record(actor=actor, action="people.person_reactivated", target=person)
     return person
 
@@ -205,6 +210,7 @@ def move_team(*, actor: Any, person: Person, team: Team | None) -> Person:
     authz.require(actor, "people.manage_people", person)
     person.team = team
     person.save(update_fields=["team", "updated_at"])
+    people_search.index_person(person)
     audit.record(
         actor=actor,
         action="people.team_changed",
@@ -370,6 +376,7 @@ def update_team(
                 descendant.path = team.path + descendant.path[len(old_path) :]
                 descendant.depth = descendant.path.count("/") - 2
                 descendant.save(update_fields=["path", "depth"])
+    renamed = name is not None and Team.objects.filter(pk=team.pk).exclude(name=name).exists()
     try:
         with transaction.atomic():
             team.save()
@@ -377,6 +384,8 @@ def update_team(
         raise DomainError(
             "duplicate_team", "There is already a team with this name here.", field="name"
         ) from None
+    if renamed:
+        people_search.index_people(Person.objects.filter(team=team))
     audit.record(actor=actor, action="people.team_updated", target=team)
     return team
 

@@ -10,6 +10,9 @@ class SkillsConfig(AppConfig):
         from ecotone.skills import (
             panels,  # noqa: F401  (registers the profile panel)
             policies,  # noqa: F401  (registers the permissions)
+            search,
             seeding,  # noqa: F401  (registers the demo seed steps)
             tasks,  # noqa: F401  (registers the nightly level refresh)
         )
+
+        search.register()

@@ -32,6 +32,7 @@ from django.db import transaction
 from ecotone import authz
 from ecotone.kernel import audit
 from ecotone.kernel.errors import DomainError
+from ecotone.skills import search as skills_search
 from ecotone.skills.models import Skill, SkillCategory
 from ecotone.skills.services import _clean_aliases, _unique_slug, _user
 
@@ -446,6 +447,7 @@ def import_framework(
             skill.category = categories.get(broader) if broader else None
         skill.save()
         skills[row.uri] = skill
+    skills_search.index_skills(Skill.objects.all())  # names, aliases and categories may change
     audit.record(
         actor=_user(actor),
         action="skills.framework_imported",

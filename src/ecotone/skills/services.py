@@ -25,6 +25,7 @@ from ecotone.kernel.errors import DomainError
 from ecotone.notifications.services import notify
 from ecotone.people.models import Person
 from ecotone.skills import levels
+from ecotone.skills import search as skills_search
 from ecotone.skills.models import (
     MAX_LEVEL,
     MIN_LEVEL,
@@ -481,6 +482,7 @@ def create_skill(
         kind=_clean_text(kind, field="kind", limit=40) or "skill",
         external_id=_clean_external_id(external_id, Skill, exclude=None),
     )
+    skills_search.index_skill(skill)
     audit.record(actor=_user(actor), action="skills.skill_created", target=skill)
     return skill
 
@@ -527,6 +529,7 @@ def update_skill(*, actor: Any, skill: Skill, **changes: Any) -> Skill:
             raise DomainError("merged", "A merged skill cannot come back.", field="status")
         skill.status = status
     skill.save()
+    skills_search.index_skill(skill)
     audit.record(
         actor=_user(actor),
         action="skills.skill_updated",
@@ -576,6 +579,8 @@ def merge_skill(*, actor: Any, skill: Skill, into: Skill) -> Skill:
     skill.status = Skill.Status.MERGED
     skill.merged_into = into
     skill.save(update_fields=["status", "merged_into", "updated_at"])
+    skills_search.remove_skill(skill)
+    skills_search.index_skill(into)
     audit.record(
         actor=_user(actor),
         action="skills.skill_merged",

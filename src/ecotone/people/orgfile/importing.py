@@ -14,6 +14,7 @@ from django.db import transaction
 from ecotone import authz
 from ecotone.kernel import audit
 from ecotone.kernel.errors import DomainError
+from ecotone.people import search as people_search
 from ecotone.people.orgfile.columns import read_org_file
 from ecotone.people.orgfile.planning import Planner, Progress
 from ecotone.people.orgfile.report import ERROR, ImportPreview, ImportResult
@@ -74,6 +75,7 @@ def commit_org_import(
         if plan.role_changes:
             authz.require(actor, "people.grant_role")
         result = Writer(plan, actor, progress).write()
+        people_search.reindex_all()  # bulk writes bypass the services that keep the index
         audit.record(
             actor=actor,
             action="people.org_imported",
