@@ -10,6 +10,9 @@ class ContentConfig(AppConfig):
         from ecotone.content import (
             panels,  # noqa: F401  (registers the home and profile panels)
             policies,  # noqa: F401  (registers the permissions)
+            search,
             seeding,  # noqa: F401  (registers the demo seed steps)
             tasks,  # noqa: F401  (registers the nightly freshness scan)
         )
+
+        search.register()

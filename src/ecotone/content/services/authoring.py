@@ -124,6 +124,7 @@ def create_course(
     CourseSkill.objects.bulk_create(
         [CourseSkill(course=course, skill=s, level=lvl) for s, lvl in _clean_skills(skills)]
     )
+    indexing.course_changed(course)
     return course
 
 
@@ -172,6 +173,7 @@ def update_course(
     _touch(course)
     if course.is_published and review_by is not None:
         health.refresh_course(course)
+    indexing.course_changed(course)
     return course
 
 
@@ -208,6 +210,7 @@ def add_coauthor(*, actor: Any, course: Course, person: Person) -> CourseAuthor:
         raise DomainError("already_author", f"{person} already writes this course.", field="person")
     coauthor = CourseAuthor.objects.create(course=course, person=person)
     forget_authors(course)
+    indexing.course_changed(course)
     notify(
         recipient=person.user,
         kind="content.coauthor_added",
@@ -223,6 +226,7 @@ def remove_coauthor(*, actor: Any, course: Course, person: Person) -> None:
     authz.require(actor, "content.manage_course", course)
     deleted, _ = CourseAuthor.objects.filter(course=course, person=person).delete()
     forget_authors(course)
+    indexing.course_changed(course)
     if not deleted:
         raise DomainError("not_author", f"{person} is not a co-author.", field="person")
 
@@ -242,6 +246,7 @@ def transfer_ownership(*, actor: Any, course: Course, person: Person) -> Course:
     course.owner = person
     course.save(update_fields=["owner", "updated_at"])
     forget_authors(course)
+    indexing.course_changed(course)
     audit.record(
         actor=actor,
         action="content.owner_changed",
@@ -497,6 +502,7 @@ def request_review(*, actor: Any, course: Course, reviewer: Person, message: str
     course.reviewer = reviewer
     course.review_state = Course.Review.REQUESTED
     course.save(update_fields=["reviewer", "review_state", "updated_at"])
+    indexing.course_changed(course)
     text = clean_text(message, field="message", limit=2000)
     if text:
         ReviewComment.objects.create(course=course, author=acting_person(actor), body=text)
@@ -517,6 +523,7 @@ def withdraw_review(*, actor: Any, course: Course) -> Course:
     course.review_state = Course.Review.NONE
     course.reviewer = None
     course.save(update_fields=["reviewer", "review_state", "updated_at"])
+    indexing.course_changed(course)
     return course
 
 
@@ -628,7 +635,10 @@ def publish_course(*, actor: Any, course: Course, changelog: str = "") -> Course
     requesters told.
     """
     authz.require(actor, "content.edit_course", course)
-    course = Course.objects.select_for_update().get(pk=course.pk)
+    # Lock the row (two authors publishing at once get consecutive numbers), then read it fresh;
+    # the caller's instance is the one updated.
+    list(Course.objects.select_for_update().filter(pk=course.pk).values_list("pk", flat=True))
+    course.refresh_from_db()
     if course.status == Course.Status.ARCHIVED:
         raise DomainError("archived", "Restore the course before publishing it.")
     if course.review_state in (Course.Review.REQUESTED, Course.Review.CHANGES):

@@ -123,6 +123,7 @@ def assign_request(*, actor: Any, request: ContentRequest, expert: Person) -> Co
     if request.status == S.OPEN:
         request.status = S.PLANNED
     request.save()
+    indexing.request_changed(request)
     notify(
         recipient=expert.user,
         kind="content.request_assigned",
@@ -152,6 +153,7 @@ def respond_to_assignment(
         request.assignment = ContentRequest.Assignment.DECLINED
         title = f"{person.display_name} cannot write “{request.topic}”"
     request.save()
+    indexing.request_changed(request)
     notify_many(
         recipients=authz.who_can("content.manage_requests", request),
         kind="content.assignment_answered",
@@ -211,6 +213,7 @@ def link_course(*, actor: Any, request: ContentRequest, course: Course) -> Conte
     if request.status in (S.OPEN, S.PLANNED):
         request.status = S.IN_PROGRESS
     request.save()
+    indexing.request_changed(request)
     if course.is_published:
         _close(actor, request, course)
     return request
