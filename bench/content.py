@@ -4,8 +4,9 @@
 
 Seeds the small demo company (people, skills, the demo library), then bulk-inserts ``--courses``
 published courses with ``--lessons`` lessons each (200,000 lessons by default), a skill per
-course and a frozen version, and times the catalogue selector, the catalogue page and the API
-with their filters, printing the median time and the number of queries of each. Figures only.
+course and a frozen version, indexes courses and lessons for search, then times the catalogue
+selector, page and API with their filters, and searches in courses and lessons, printing the
+median time and the number of queries of each. Figures only.
 """
 
 from __future__ import annotations
@@ -99,7 +100,6 @@ def grow_library(courses: int, lessons: int, seed: int) -> None:
     owners = list(Person.objects.filter(status=Person.Status.ACTIVE).values_list("pk", flat=True))
     skills = list(Skill.objects.filter(status=Skill.Status.ACTIVE).values_list("pk", flat=True))
     now = timezone.now()
-    body = " ".join(rng.choice(WORDS) for _ in range(70))
     for start in range(0, courses, BATCH):
         count = min(BATCH, courses - start)
         rows = [
@@ -143,20 +143,35 @@ def grow_library(courses: int, lessons: int, seed: int) -> None:
                 for course in created
             ]
         )
-        Lesson.objects.bulk_create(
+        lesson_rows = Lesson.objects.bulk_create(
             [
                 Lesson(
                     course=course,
                     key=uuid.uuid4(),
                     position=position,
-                    title=f"Lesson {position}",
-                    body=body,
+                    title=f"{rng.choice(WORDS).title()} {rng.choice(WORDS)}",
+                    body=" ".join(rng.choices(WORDS, k=40)) + f" topic{course.pk % 5000}",
                 )
                 for course in created
                 for position in range(1, lessons + 1)
             ],
             batch_size=BATCH,
         )
+        # The published snapshot holds the lessons (what the lesson search source indexes).
+        by_course: dict[int, list[dict[str, Any]]] = {}
+        for lesson in lesson_rows:
+            by_course.setdefault(lesson.course_id, []).append(
+                {"key": str(lesson.key), "kind": "text", "title": lesson.title, "body": lesson.body}
+            )
+        for version in versions:
+            version.snapshot = {
+                "title": version.snapshot["title"],
+                "summary": "",
+                "tags": [],
+                "skills": [],
+                "lessons": by_course.get(version.course_id, []),
+            }
+        CourseVersion.objects.bulk_update(versions, ["snapshot"], batch_size=1000)
 
 
 def run(courses: int, lessons: int, seed: int, runs: int) -> None:
@@ -184,10 +199,16 @@ def run(courses: int, lessons: int, seed: int, runs: int) -> None:
         started = time.perf_counter()
         context = seed_company(size="small", seed=seed)
         grow_library(courses, lessons, seed)
+        seed_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        from ecotone.kernel import search
+
+        for source in ("content.courses", "content.lessons"):
+            search.reindex(source)
+        index_seconds = time.perf_counter() - started
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        seed_seconds = time.perf_counter() - started
         login = next(item for item in context.logins if item.role == "learner")
         learner = User.objects.get(email=login.email)
         skill = Skill.objects.filter(courses__isnull=False).first()
@@ -221,12 +242,25 @@ def run(courses: int, lessons: int, seed: int, runs: int) -> None:
                 ),
             ),
         ]
+        checks += [
+            (
+                "search 'kubernetes' in courses",
+                lambda: search.search(learner, "kubernetes", sources=["content.courses"]),
+            ),
+            (
+                "search 'kubernetes review' in lessons",
+                lambda: search.search(learner, "kubernetes review", sources=["content.lessons"]),
+            ),
+            ("search 'topic1234', everything", lambda: search.search(learner, "topic1234")),
+            ("search 'kube' (type-ahead), everything", lambda: search.search(learner, "kube")),
+        ]
         client = Client(HTTP_HOST="localhost")
         client.force_login(learner)
         pages = [
             ("page /learn/", lambda: client.get("/learn/")),
             ("page /learn/?q=kubernetes", lambda: client.get("/learn/?q=kubernetes")),
             (f"page /learn/?skill={skill.slug}", lambda: client.get(f"/learn/?skill={skill.slug}")),
+            ("page /search/?q=kubernetes", lambda: client.get("/search/?q=kubernetes")),
             ("api /api/v1/courses", lambda: client.get("/api/v1/courses")),
             (
                 "api /api/v1/courses?q=data&sort=rating",
@@ -243,7 +277,8 @@ def run(courses: int, lessons: int, seed: int, runs: int) -> None:
 
     console.print(
         f"Database: {connection.vendor}; Python {platform.python_version()}; "
-        f"{total_courses:,} courses, {total_lessons:,} lessons; built in {seed_seconds:.1f} s"
+        f"{total_courses:,} courses, {total_lessons:,} lessons; built in {seed_seconds:.1f} s, "
+        f"indexed for search in {index_seconds:.1f} s"
     )
     table = Table(title=f"Content, median of {runs} runs", title_justify="left")
     for column in ("what", "median ms", "queries"):
