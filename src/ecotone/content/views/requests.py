@@ -59,6 +59,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
         "blocks_label": request.GET.get("goal", "")[:200],
         "blocks_url": request.GET.get("goal_url", "")[:300],
     }
+    if "origin" not in request.GET and "/search/" in request.headers.get("referer", ""):
+        initial["origin"] = "search"  # the search page's "Request this content"
     if initial["origin"] not in ContentRequest.Origin.values:
         initial["origin"] = "direct"
     form = RequestForm(request.POST if request.method == "POST" else None, initial=initial)
