@@ -5,3 +5,14 @@ class ContentConfig(AppConfig):
     name = "ecotone.content"
     label = "content"
     verbose_name = "Content"
+
+    def ready(self) -> None:
+        from ecotone.content import (
+            panels,  # noqa: F401  (registers the home and profile panels)
+            policies,  # noqa: F401  (registers the permissions)
+            search,
+            seeding,  # noqa: F401  (registers the demo seed steps)
+            tasks,  # noqa: F401  (registers the nightly freshness scan)
+        )
+
+        search.register()

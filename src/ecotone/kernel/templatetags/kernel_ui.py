@@ -16,3 +16,11 @@ register = template.Library()
 def panels(context: dict[str, Any], slot: str, subject: Any = None) -> SafeString:
     """``{% panels "profile" person %}``: the panels other apps registered for this page."""
     return render_panels(slot, context["request"], subject)
+
+
+@register.filter(name="markdown")
+def markdown_filter(value: str) -> SafeString:
+    """``{{ lesson.body|markdown }}``: Markdown rendered without raw HTML and sanitised."""
+    from ecotone.kernel.markdown import render
+
+    return render(value)

@@ -1,0 +1,1 @@
+"""HTML adapters of the content app: thin views over ``content.selectors`` and ``services``."""
