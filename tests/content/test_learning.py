@@ -72,3 +72,40 @@ def test_new_version_keeps_progress_and_pins_old_learners(org, library):
     learning.switch_version(actor=learner.user, enrolment=enrolment)
     enrolment = Enrolment.objects.get(pk=enrolment.pk)
     assert (enrolment.version.number, enrolment.done_keys) == (2, [str(library.lesson.key)])
+
+
+def test_course_goals_take_their_progress_from_the_lessons_done(org, library):
+    from ecotone.goals import services as goal_services
+
+    learner = org.people["learner"]
+    goal = goal_services.create_goal(
+        actor=learner.user,
+        person=learner,
+        kind="course",
+        target_ref=f"course:{library.course.pk}",
+    )
+    enrolment = learning.enrol(actor=learner.user, course=library.course)
+    learning.complete_lesson(
+        actor=learner.user, enrolment=enrolment, lesson_key=str(library.lesson.key)
+    )
+    goal.refresh_from_db()
+    assert (goal.progress, goal.status) == (0.5, "active")
+    learning.submit_quiz(
+        actor=learner.user,
+        enrolment=enrolment,
+        lesson_key=str(library.quiz.key),
+        answers={"0": [0], "1": [0]},
+    )
+    goal.refresh_from_db()
+    assert (goal.progress, goal.status) == (1.0, "achieved")
+
+
+def test_a_course_page_offers_to_make_finishing_it_a_goal(org, library):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(org.users["learner"])
+    page = client.get(f"/learn/courses/{library.course.pk}/").content.decode()
+    assert f"/goals/new/?course={library.course.pk}" in page
+    form = client.get(f"/goals/new/?course={library.course.pk}").content.decode()
+    assert f'value="course:{library.course.pk}"' in form

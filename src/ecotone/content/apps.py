@@ -8,6 +8,7 @@ class ContentConfig(AppConfig):
 
     def ready(self) -> None:
         from ecotone.content import (
+            goals,
             panels,  # noqa: F401  (registers the home and profile panels)
             policies,  # noqa: F401  (registers the permissions)
             search,
@@ -16,3 +17,4 @@ class ContentConfig(AppConfig):
         )
 
         search.register()
+        goals.register()

@@ -104,6 +104,9 @@ def create_goal(request: HttpRequest) -> HttpResponse:
     objective_id = _int(request.GET.get("objective"))
     if objective_id:
         initial["objectives"] = [objective_id]
+    course_id = _int(request.GET.get("course"))
+    if course_id:
+        initial.update(kind="course", target_ref=f"course:{course_id}")
     form = GoalForm(
         request.POST if request.method == "POST" else None,
         initial=initial,

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ecotone import authz
+from ecotone.content import goals
 from ecotone.content.models import Course, CourseVersion, Enrolment, QuizAttempt
 from ecotone.content.services._common import acting_person
 from ecotone.kernel.errors import DomainError, Forbidden
@@ -235,6 +236,12 @@ def submit_quiz(
 
 
 def _complete_if_done(actor: Any, enrolment: Enrolment) -> None:
+    """Complete the course once every lesson is done, then let course goals re-derive."""
+    _complete_when_all_done(actor, enrolment)
+    goals.progress_changed(enrolment.person_id)
+
+
+def _complete_when_all_done(actor: Any, enrolment: Enrolment) -> None:
     if enrolment.completed_at is not None:
         return
     snapshot = enrolment.version.snapshot
