@@ -80,7 +80,7 @@ def test_navigation_adapts_to_roles(client, org):
     assert "Export org" not in learner
     assert "Import people" not in learner
     ld = text(signed_in(client, org.people["ld"]).get(reverse("home")))
-    assert f'href="{reverse("org_export", args=["csv"])}">Export org' in ld
+    assert f'href="{reverse("org_export", args=["csv"])}">Export org (CSV)' in ld
     assert "Import people" not in ld
     admin = text(signed_in(client, org.people["admin"]).get(reverse("home")))
     assert f'href="{reverse("org_import")}"' in admin
