@@ -15,14 +15,15 @@ from django.db.models import Q, QuerySet
 from ecotone.authz import predicate, register
 from ecotone.content.models import Course, CourseAuthor, Enrolment, LessonQuestion
 from ecotone.people.models import Person, User
-from ecotone.people.policies import everyone, is_admin, is_learning_facilitator, is_member
+from ecotone.people.policies import (
+    all_or_nothing,
+    everyone,
+    is_admin,
+    is_learning_facilitator,
+    is_member,
+    role_users,
+)
 from ecotone.people.roles import ADMIN, LEARNING, person_of
-
-
-def _staff(*roles: str) -> QuerySet[User]:
-    return User.objects.filter(
-        Q(person__role_grants__role__in=roles) | Q(is_superuser=True)
-    ).distinct()
 
 
 def author_ids(course: Course) -> set[int]:
@@ -116,14 +117,7 @@ def _author_who(course: Course) -> QuerySet[User]:
 
 
 def _learning_who(_: Any = None) -> QuerySet[User]:
-    return _staff(LEARNING, ADMIN)
-
-
-def _all_or_nothing(allowed: Any) -> Any:
-    def scope(user: Any) -> Q:
-        return Q() if allowed(user) else Q(pk__in=[])
-
-    return scope
+    return role_users(LEARNING, ADMIN)
 
 
 # --- Courses -------------------------------------------------------------------------------------
@@ -245,7 +239,7 @@ register(
 register(
     "content.manage_requests",
     is_learning_facilitator | is_admin,
-    scope=_all_or_nothing(is_learning_facilitator | is_admin),
+    scope=all_or_nothing(is_learning_facilitator | is_admin),
     who=_learning_who,
     description="Run the training-needs backlog: assign, plan, decline and close requests.",
 )

@@ -16,31 +16,20 @@ from ecotone.authz import predicate, register
 from ecotone.goals.models import KeyResult, LearningGoal, Objective
 from ecotone.people.models import Person, Team, User
 from ecotone.people.policies import (
+    all_or_nothing,
     everyone,
     is_admin,
     is_executive,
     is_learning_facilitator,
     is_manager_of,
     is_member,
+    role_users,
 )
 from ecotone.people.roles import ADMIN, EXECUTIVE, LEARNING, person_of
 
 
-def _staff(*roles: str) -> QuerySet[User]:
-    return User.objects.filter(
-        Q(person__role_grants__role__in=roles) | Q(is_superuser=True)
-    ).distinct()
-
-
-def _all_or_nothing(allowed: Any) -> Any:
-    def scope(user: Any) -> Q:
-        return Q() if allowed(user) else Q(pk__in=[])
-
-    return scope
-
-
 def _okr_staff_who(_: Any = None) -> QuerySet[User]:
-    return _staff(LEARNING, EXECUTIVE, ADMIN)
+    return role_users(LEARNING, EXECUTIVE, ADMIN)
 
 
 # --- OKRs ----------------------------------------------------------------------------------------
@@ -54,7 +43,7 @@ register(
 register(
     "goals.manage_cycles",
     is_learning_facilitator | is_executive | is_admin,
-    scope=_all_or_nothing(is_learning_facilitator | is_executive | is_admin),
+    scope=all_or_nothing(is_learning_facilitator | is_executive | is_admin),
     who=_okr_staff_who,
     description="Create and edit OKR cycles.",
 )

@@ -60,6 +60,15 @@ def only_admins(user: Any) -> Q:
     return Q() if is_admin(user) else Q(pk__in=[])
 
 
+def all_or_nothing(allowed: Any) -> Any:
+    """A scope from a predicate about the user alone: every row, or none."""
+
+    def scope(user: Any) -> Q:
+        return Q() if allowed(user) else Q(pk__in=[])
+
+    return scope
+
+
 def private_scope(user: Any) -> Q:
     """Self, the people one manages (directly or not); everyone for L&D and admins."""
     if is_admin(user) or is_learning_facilitator(user):
@@ -80,7 +89,8 @@ def self_or_admin_scope(user: Any) -> Q:
 # --- Who: the users allowed ---------------------------------------------------------------------
 
 
-def _role_users(*roles: str) -> QuerySet[User]:
+def role_users(*roles: str) -> QuerySet[User]:
+    """The users holding one of ``roles`` (granted roles), and superusers."""
     return User.objects.filter(
         Q(person__role_grants__role__in=roles) | Q(is_superuser=True)
     ).distinct()
@@ -96,7 +106,7 @@ def private_who(person: Person) -> QuerySet[User]:
 
 
 def admins_who(_: Any = None) -> QuerySet[User]:
-    return _role_users(ADMIN)
+    return role_users(ADMIN)
 
 
 def self_or_admin_who(person: Person) -> QuerySet[User]:

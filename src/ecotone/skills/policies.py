@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from ecotone.authz import predicate, register
 from ecotone.people.models import Person, Team, User
 from ecotone.people.policies import (
+    all_or_nothing,
     everyone,
     is_admin,
     is_executive,
@@ -23,22 +24,10 @@ from ecotone.people.policies import (
     is_self,
     private_scope,
     private_who,
+    role_users,
 )
 from ecotone.people.roles import ADMIN, EXECUTIVE, LEARNING, person_of
 from ecotone.skills.models import Interest, ValidationRequest
-
-
-def _staff(*roles: str) -> QuerySet[User]:
-    return User.objects.filter(
-        Q(person__role_grants__role__in=roles) | Q(is_superuser=True)
-    ).distinct()
-
-
-def _all_or_nothing(allowed: Any) -> Any:
-    def scope(user: Any) -> Q:
-        return Q() if allowed(user) else Q(pk__in=[])
-
-    return scope
 
 
 def _self_scope(user: Any) -> Q:
@@ -56,11 +45,11 @@ def _chain_who(person: Person) -> QuerySet[User]:
 
 
 def _framework_who(_: Any = None) -> QuerySet[User]:
-    return _staff(LEARNING, ADMIN)
+    return role_users(LEARNING, ADMIN)
 
 
 def _org_who(_: Any = None) -> QuerySet[User]:
-    return _staff(LEARNING, EXECUTIVE, ADMIN)
+    return role_users(LEARNING, EXECUTIVE, ADMIN)
 
 
 def _reviewer_scope(user: Any) -> Q:
@@ -79,7 +68,7 @@ register(
 register(
     "skills.manage_framework",
     is_learning_facilitator | is_admin,
-    scope=_all_or_nothing(is_learning_facilitator | is_admin),
+    scope=all_or_nothing(is_learning_facilitator | is_admin),
     who=_framework_who,
     description="Create, edit, deprecate, merge, import and export skills and role profiles.",
 )
@@ -142,7 +131,7 @@ register(
 register(
     "skills.record_evidence",
     is_learning_facilitator | is_admin,
-    scope=_all_or_nothing(is_learning_facilitator | is_admin),
+    scope=all_or_nothing(is_learning_facilitator | is_admin),
     who=_framework_who,
     description="Record evidence from other sources (results, talks, events) by hand.",
 )
