@@ -61,32 +61,28 @@ class Statement(models.Model):
 class StatementKey(models.Model):
     """One filter value of one statement: ``key`` is ``filter_key(kind, value)``.
 
-    Rows of a voided statement are deleted, so queries never see it. A statement targeting another
+    The primary key ``(key, stored, statement)`` is the only index: a filter reads one range of it
+    in ``stored`` order, and a combination of filters probes the others by their full primary key
+    (the driving row's ``stored`` and statement are known). On SQLite the table is ``WITHOUT
+    ROWID``, so a key row is one B-tree entry. Rows of a voided statement are deleted, and queries
+    also skip voided statements through the join they make anyway. A statement targeting another
     through a StatementRef also carries the target's keys (the StatementRef-aware filters).
     """
 
+    pk = models.CompositePrimaryKey("key", "stored", "statement")
     statement = models.ForeignKey(
         Statement,
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
         related_name="keys",
         to_field="statement_id",
         db_column="statement_id",
         # Written in the same transaction as its statement and never alone: no database-level
-        # check (it costs a look-up per key at commit), and the unique constraint below already
-        # indexes ``statement_id`` first.
+        # check (it costs a look-up per key at commit) and no index of its own.
         db_constraint=False,
         db_index=False,
     )
     key = models.UUIDField()
     stored = models.DateTimeField()
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["key", "stored", "statement"], name="lrs_key_stored"),
-        ]
-        constraints = [
-            models.UniqueConstraint(fields=["statement", "key"], name="lrs_key_once"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.statement_id} {self.key}"

@@ -128,12 +128,17 @@ def find_statements(query: StatementQuery) -> StatementPage:
     size = query.page_size
     if query.keys:
         driving, *others = _by_selectivity(query.keys)
-        queryset: QuerySet[Any] = StatementKey.objects.filter(key=uuid.UUID(driving))
+        queryset: QuerySet[Any] = StatementKey.objects.filter(
+            key=uuid.UUID(driving), statement__voided=False
+        )
         for other in others:
+            # A probe by the full primary key: the driving row gives ``stored`` and the id.
             queryset = queryset.filter(
                 Exists(
                     StatementKey.objects.filter(
-                        statement_id=OuterRef("statement_id"), key=uuid.UUID(other)
+                        key=uuid.UUID(other),
+                        stored=OuterRef("stored"),
+                        statement_id=OuterRef("statement_id"),
                     )
                 )
             )

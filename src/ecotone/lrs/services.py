@@ -196,20 +196,49 @@ def store_statements(
     return ids
 
 
-def _db_uuid(value: uuid.UUID | None) -> Any:
-    if value is None or connection.features.has_native_uuid_field:
+def _native() -> bool:
+    """Whether the database stores UUIDs and aware datetimes natively (PostgreSQL), or as the
+    text Django writes for them (SQLite: 32 hex digits, naive UTC). Asked once per batch: the
+    connection proxy is slow to ask per value."""
+    return bool(connection.features.has_native_uuid_field)
+
+
+def _db_uuid(value: uuid.UUID | None, native: bool) -> Any:
+    if value is None or native:
         return value
     return value.hex
 
 
-def _db_time(value: datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
+def _db_time(value: datetime, native: bool) -> Any:
+    """A timezone-aware datetime as the database driver takes it (what Django would send)."""
+    if native:
+        return value
+    return str(value.astimezone(UTC).replace(tzinfo=None))
 
 
 _STATEMENT_COLUMNS = (
     "statement_id, stored, timestamp, verb_id, actor_key, ref_target, is_voiding, voided, "
     "version, client_id, payload, has_attachments"
 )
+
+
+def _copy_text(value: Any) -> str:
+    """One value in COPY's text format (one buffer for all rows beats a call per row)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
 
 
 def _insert_rows(table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -221,13 +250,13 @@ def _insert_rows(table: str, columns: str, rows: Sequence[Sequence[Any]]) -> Non
     if not rows:
         return
     if connection.vendor == "postgresql":
+        text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
         with (
             connection.cursor() as cursor,
             connection.wrap_database_errors,
             cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
         ):
-            for row in rows:
-                copy.write_row(row)
+            copy.write(text)
         return
     width = len(rows[0])
     group = "(" + ", ".join(["%s"] * width) + ")"
@@ -244,16 +273,18 @@ def _insert_rows(table: str, columns: str, rows: Sequence[Sequence[Any]]) -> Non
 
 def _insert_statements(items: Iterable[_Prepared], client: LrsClient | None) -> None:
     client_id = client.pk if client is not None else None
+    native = _native()
     rows = [
         (
-            _db_uuid(item.statement_id),
-            _db_time(item.stored),
-            _db_time(parse_timestamp(item.data["timestamp"])),
+            _db_uuid(item.statement_id, native),
+            _db_time(item.stored, native),
+            _db_time(parse_timestamp(item.data["timestamp"]), native),
             item.data["verb"]["id"][:2048],
             _db_uuid(
-                filter_keys.filter_key("actor", filter_keys.actor_identity(item.data["actor"]))
+                filter_keys.filter_key("actor", filter_keys.actor_identity(item.data["actor"])),
+                native,
             ),
-            _db_uuid(item.target),
+            _db_uuid(item.target, native),
             item.is_voiding,
             False,
             str(item.data["version"])[:16],
@@ -301,15 +332,9 @@ def _store(
             timed="timestamp" in statement,
             stored=stored,
         )
-    existing = {
-        row.statement_id: row
-        for row in Statement.objects.filter(statement_id__in=list(prepared)).only(
-            "statement_id", "payload"
-        )
-    }
-    for statement_id, row in existing.items():
+    for statement_id, payload in _stored_payloads(list(prepared)).items():
         item = prepared[statement_id]
-        if not same_statement(json.loads(row.payload), item.data, timestamps=item.timed):
+        if not same_statement(json.loads(payload), item.data, timestamps=item.timed):
             raise StatementConflict(str(statement_id))
         del prepared[statement_id]
     if not prepared:
@@ -323,8 +348,10 @@ def _store(
                 raise StatementInvalid("a voiding statement cannot be voided", "object.id")
         item.payload = json.dumps(item.data, separators=(",", ":"), ensure_ascii=False)
     _insert_statements(prepared.values(), client)
-    _void_targets(prepared)
-    native = connection.features.has_native_uuid_field
+    _void_targets(prepared, targets)
+    referrers = _referrers(prepared)
+    _voided_by_referrers(prepared, referrers)
+    native = _native()
     key_rows: list[tuple[Any, Any, Any]] = []
     for item in prepared.values():
         if item.voided:
@@ -332,10 +359,10 @@ def _store(
         own = filter_keys.statement_keys(item.data)
         own |= _inherited(item.target, prepared, targets)
         db_id = item.statement_id if native else item.statement_id.hex
-        db_stored = _db_time(item.stored)
+        db_stored = _db_time(item.stored, native)
         key_rows.extend((db_id, key if native else key.hex, db_stored) for key in own)
     _insert_keys(key_rows)
-    _adopt_referrers(prepared)
+    _adopt_referrers(prepared, referrers)
     _update_activities(item.data for item in prepared.values())
     if attachments:
         AttachmentContent.objects.bulk_create(
@@ -372,12 +399,15 @@ class _Target:
     is_voiding: bool
     data: dict[str, Any]
     ref_target: uuid.UUID | None
+    stored: datetime
 
 
 def _load_targets(prepared: Mapping[uuid.UUID, _Prepared]) -> dict[uuid.UUID, _Target]:
     """The statements referenced by the batch, down their StatementRef chains."""
     found: dict[uuid.UUID, _Target] = {
-        item.statement_id: _Target(item.statement_id, item.is_voiding, item.data, item.target)
+        item.statement_id: _Target(
+            item.statement_id, item.is_voiding, item.data, item.target, item.stored
+        )
         for item in prepared.values()
     }
     wanted = {item.target for item in prepared.values() if item.target is not None}
@@ -386,10 +416,16 @@ def _load_targets(prepared: Mapping[uuid.UUID, _Prepared]) -> dict[uuid.UUID, _T
         if not wanted:
             break
         rows = Statement.objects.filter(statement_id__in=wanted).only(
-            "statement_id", "is_voiding", "payload", "ref_target"
+            "statement_id", "is_voiding", "payload", "ref_target", "stored"
         )
         loaded = [
-            _Target(row.statement_id, row.is_voiding, json.loads(row.payload), row.ref_target)
+            _Target(
+                row.statement_id,
+                row.is_voiding,
+                json.loads(row.payload),
+                row.ref_target,
+                row.stored,
+            )
             for row in rows
         ]
         if not loaded:
@@ -417,42 +453,120 @@ def _inherited(
     return inherited
 
 
-def _void_targets(prepared: Mapping[uuid.UUID, _Prepared]) -> None:
+def _delete_keys(target: _Target, targets: Mapping[uuid.UUID, _Target]) -> None:
+    """Delete the filter keys of a statement being voided, each by its full primary key.
+
+    Its keys are recomputed from the statement (its own and those it inherits down its
+    StatementRef chain). Keys it adopted from a target stored after it are not recomputed here:
+    queries skip voided statements anyway, so such a row can only cost a skipped index entry.
+    """
+    keys = filter_keys.statement_keys(target.data) | _inherited(target.ref_target, {}, targets)
+    StatementKey.objects.filter(
+        key__in=list(keys), stored=target.stored, statement__statement_id=target.statement_id
+    ).delete()
+
+
+def _void_targets(
+    prepared: Mapping[uuid.UUID, _Prepared], targets: Mapping[uuid.UUID, _Target]
+) -> None:
+    """Void the statements targeted by the batch's voiding statements."""
     for item in prepared.values():
         if not item.is_voiding or item.target is None:
+            continue
+        target = prepared.get(item.target)
+        if target is not None:
+            # Stored in this very batch: its keys are not written yet, and never will be.
+            if not target.is_voiding:
+                target.voided = True
+                Statement.objects.filter(statement_id=item.target).update(
+                    voided=True, voided_by=item.statement_id
+                )
             continue
         voided = Statement.objects.filter(
             statement_id=item.target, is_voiding=False, voided=False
         ).update(voided=True, voided_by=item.statement_id)
-        if voided:
-            StatementKey.objects.filter(statement__statement_id=item.target).delete()
-        target = prepared.get(item.target)
-        if target is not None and not target.is_voiding:
-            target.voided = True
+        if voided and item.target in targets:
+            _delete_keys(targets[item.target], targets)
 
 
-def _adopt_referrers(prepared: Mapping[uuid.UUID, _Prepared]) -> None:
-    """Statements stored earlier that target the new ones: void, or inherit their keys."""
-    referrers = [
-        row
-        for row in Statement.objects.filter(ref_target__in=list(prepared)).only(
-            "statement_id", "ref_target", "is_voiding", "voided", "stored"
+def _as_uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def _as_time(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)  # SQLite: naive UTC text
+
+
+def _select(sql: str, ids: Sequence[uuid.UUID]) -> list[tuple[Any, ...]]:
+    """Run ``sql`` with ``%s`` replaced by the placeholders of ``ids`` (a plain cursor: this
+    runs on every batch, where building an ORM query costs more than the query)."""
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        native = _native()
+        cursor.execute(
+            sql % ", ".join(["%s"] * len(ids)), [_db_uuid(value, native) for value in ids]
         )
-        if row.statement_id not in prepared
+        return list(cursor.fetchall())
+
+
+def _stored_payloads(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The payloads of the statements among ``ids`` that are already stored."""
+    rows = _select(
+        "SELECT statement_id, payload FROM lrs_statement WHERE statement_id IN (%s)", ids
+    )
+    return {_as_uuid(statement_id): payload for statement_id, payload in rows}
+
+
+@dataclass
+class _Referrer:
+    statement_id: uuid.UUID
+    ref_target: uuid.UUID
+    is_voiding: bool
+    voided: bool
+    stored: datetime
+
+
+def _targeting(ids: Sequence[uuid.UUID]) -> list[_Referrer]:
+    """The stored statements whose StatementRef targets one of ``ids``."""
+    rows = _select(
+        "SELECT statement_id, ref_target, is_voiding, voided, stored FROM lrs_statement "
+        "WHERE ref_target IN (%s)",
+        ids,
+    )
+    return [
+        _Referrer(_as_uuid(row[0]), _as_uuid(row[1]), bool(row[2]), bool(row[3]), _as_time(row[4]))
+        for row in rows
     ]
+
+
+def _referrers(prepared: Mapping[uuid.UUID, _Prepared]) -> list[_Referrer]:
+    """Statements stored before this batch that target statements of this batch."""
+    return [row for row in _targeting(list(prepared)) if row.statement_id not in prepared]
+
+
+def _voided_by_referrers(
+    prepared: Mapping[uuid.UUID, _Prepared], referrers: Sequence[_Referrer]
+) -> None:
+    """A voiding statement that arrived before its target voids it now (before its keys exist)."""
     for referrer in referrers:
-        assert referrer.ref_target is not None
         target = prepared[referrer.ref_target]
         if referrer.is_voiding and not target.is_voiding and not target.voided:
             Statement.objects.filter(statement_id=target.statement_id).update(
                 voided=True, voided_by=referrer.statement_id
             )
-            StatementKey.objects.filter(statement__statement_id=target.statement_id).delete()
             target.voided = True
+
+
+def _adopt_referrers(
+    prepared: Mapping[uuid.UUID, _Prepared], referrers: Sequence[_Referrer]
+) -> None:
+    """Statements stored earlier that target the new ones inherit their keys (down the chain)."""
     frontier = [
         (referrer, filter_keys.inheritable_keys(prepared[referrer.ref_target].data))
         for referrer in referrers
-        if referrer.ref_target is not None
     ]
     for _ in range(MAX_REF_DEPTH):
         if not frontier:
@@ -465,13 +579,7 @@ def _adopt_referrers(prepared: Mapping[uuid.UUID, _Prepared]) -> None:
         ]
         StatementKey.objects.bulk_create(rows, ignore_conflicts=True)
         parents = {referrer.statement_id: inherited for referrer, inherited in frontier}
-        frontier = [
-            (row, parents[row.ref_target])
-            for row in Statement.objects.filter(ref_target__in=list(parents)).only(
-                "statement_id", "ref_target", "voided", "stored"
-            )
-            if row.ref_target is not None
-        ]
+        frontier = [(row, parents[row.ref_target]) for row in _targeting(list(parents))]
 
 
 def _activity_definitions(data: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
