@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -241,6 +242,16 @@ def _copy_text(value: Any) -> str:
     return text
 
 
+def _copy(table: str, columns: str, text: str) -> None:
+    """COPY rows given in COPY's text format (PostgreSQL)."""
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        copy.write(text)
+
+
 def _insert_rows(table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
     """Bulk insert: COPY on PostgreSQL (its fastest path), multi-row INSERTs elsewhere.
 
@@ -250,13 +261,7 @@ def _insert_rows(table: str, columns: str, rows: Sequence[Sequence[Any]]) -> Non
     if not rows:
         return
     if connection.vendor == "postgresql":
-        text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
-        with (
-            connection.cursor() as cursor,
-            connection.wrap_database_errors,
-            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-        ):
-            copy.write(text)
+        _copy(table, columns, "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows))
         return
     width = len(rows[0])
     group = "(" + ", ".join(["%s"] * width) + ")"
@@ -297,9 +302,24 @@ def _insert_statements(items: Iterable[_Prepared], client: LrsClient | None) -> 
     _insert_rows(Statement._meta.db_table, _STATEMENT_COLUMNS, rows)
 
 
-def _insert_keys(rows: list[tuple[Any, Any, Any]]) -> None:
-    """Insert (statement_id, key, stored) rows, already in database form."""
-    _insert_rows(StatementKey._meta.db_table, "statement_id, key, stored", rows)
+@lru_cache(maxsize=65536)  # filter keys repeat across statements
+def _key_text(key: uuid.UUID, native: bool) -> str:
+    return str(key) if native else key.hex
+
+
+def _insert_keys(rows: Sequence[tuple[str, str, Iterable[uuid.UUID]]], native: bool) -> None:
+    """Insert the filter keys of statements: ``(statement id, stored, keys)`` each, the id and
+    ``stored`` already as the database's text. Sorted by key: neighbours in the index."""
+    table, columns = StatementKey._meta.db_table, "key, stored, statement_id"
+    flat = sorted(
+        (_key_text(key, native), stored, statement_id)
+        for statement_id, stored, keys in rows
+        for key in keys
+    )
+    if native:
+        _copy(table, columns, "".join(f"{key}\t{stored}\t{sid}\n" for key, stored, sid in flat))
+    else:
+        _insert_rows(table, columns, flat)
 
 
 def _store(
@@ -352,16 +372,15 @@ def _store(
     referrers = _referrers(prepared)
     _voided_by_referrers(prepared, referrers)
     native = _native()
-    key_rows: list[tuple[Any, Any, Any]] = []
+    key_rows: list[tuple[str, str, set[uuid.UUID]]] = []
     for item in prepared.values():
         if item.voided:
             continue
         own = filter_keys.statement_keys(item.data)
         own |= _inherited(item.target, prepared, targets)
-        db_id = item.statement_id if native else item.statement_id.hex
-        db_stored = _db_time(item.stored, native)
-        key_rows.extend((db_id, key if native else key.hex, db_stored) for key in own)
-    _insert_keys(key_rows)
+        db_id = str(item.statement_id) if native else item.statement_id.hex
+        key_rows.append((db_id, str(_db_time(item.stored, native)), own))
+    _insert_keys(key_rows, native)
     _adopt_referrers(prepared, referrers)
     _update_activities(item.data for item in prepared.values())
     if attachments:
