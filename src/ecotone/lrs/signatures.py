@@ -186,13 +186,6 @@ def _verify_with_chain(
             "or more",
             where,
         )
-    usage = _key_usage(signer)
-    if usage is not None and not (usage.digital_signature or usage.content_commitment):
-        raise StatementInvalid(
-            "the certificate in x5c[0] may not sign (its key usage has neither "
-            "digitalSignature nor nonRepudiation)",
-            where,
-        )
     try:
         key.verify(signature, signing_input, padding.PKCS1v15(), ALGORITHMS[algorithm]())
     except InvalidSignature:
@@ -201,6 +194,13 @@ def _verify_with_chain(
             f"({signer.subject.rfc4514_string() or 'no subject'})",
             where,
         ) from None
+    usage = _key_usage(signer)
+    if usage is not None and not (usage.digital_signature or usage.content_commitment):
+        raise StatementInvalid(
+            "the certificate in x5c[0] may not sign (its key usage has neither "
+            "digitalSignature nor nonRepudiation)",
+            where,
+        )
     for index in range(1, len(certificates)):
         _check_issued(certificates[index - 1], certificates[index], index, where)
 
