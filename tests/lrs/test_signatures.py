@@ -380,6 +380,15 @@ def test_missing_alg_is_400(xapi, keys):
     assert_rejected(post(xapi, signed(original, f"{head}.{body}.{signature}")), "not None")
 
 
+@pytest.mark.parametrize("alg", [["RS256"], {"name": "RS256"}, 256])
+def test_alg_that_is_not_a_string_is_400(xapi, keys, alg):
+    original = statement(id=new_id())
+    _, body, signature = jws(original, keys["signer"]).split(".")
+    head = b64url(json.dumps({"alg": alg}).encode())
+    response = post(xapi, signed(original, f"{head}.{body}.{signature}"))
+    assert_rejected(response, f"must be RS256, RS384 or RS512, not {alg!r}")
+
+
 def test_critical_header_extension_is_400(xapi, keys):
     original = statement(id=new_id())
     token = jws(original, keys["signer"], header={"crit": ["b64"], "b64": True})
@@ -416,6 +425,7 @@ ARRAY = b64url(b"[1]")
         (lambda head, body, sig: f"{head}.+{body}.{sig}", "not a JWS compact serialisation"),
         (lambda head, body, sig: f"é{head}.{body}.{sig}", "not a JWS compact serialisation"),
         (lambda head, body, sig: f".{body}.{sig}", "not a JWS compact serialisation"),
+        (lambda head, body, sig: f"{head}.{body}.{sig}AAA", "not a JWS compact serialisation"),
         (lambda head, body, sig: f"{NOT_JSON}.{body}.{sig}", "JOSE header of the signature is not"),
         (lambda head, body, sig: f"{ARRAY}.{body}.{sig}", "JOSE header of the signature is not"),
         (lambda head, body, sig: f"{head}.{NOT_JSON}.{sig}", "signed payload of the signature"),
@@ -429,6 +439,7 @@ ARRAY = b64url(b"[1]")
         "bad-alphabet",
         "not-ascii",
         "empty-header",
+        "impossible-length",
         "header-not-json",
         "header-not-object",
         "payload-not-json",

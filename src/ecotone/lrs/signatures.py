@@ -79,7 +79,7 @@ def check_signature(
     header_b64, payload_b64, signature_b64 = _compact_parts(part[1], where)
     header = _json_object(header_b64, "JOSE header", where)
     algorithm = header.get("alg")
-    if algorithm not in ALGORITHMS:
+    if not isinstance(algorithm, str) or algorithm not in ALGORITHMS:
         raise StatementInvalid(
             f"the signature algorithm must be RS256, RS384 or RS512, not {algorithm!r}", where
         )
@@ -110,7 +110,9 @@ def _compact_parts(content: bytes, where: str) -> tuple[str, str, str]:
     except UnicodeDecodeError:
         text = ""
     parts = text.split(".")
-    if len(parts) != 3 or not all(_BASE64URL.fullmatch(item) for item in parts):
+    if len(parts) != 3 or not all(
+        _BASE64URL.fullmatch(item) and len(item) % 4 != 1 for item in parts
+    ):
         raise StatementInvalid(
             "the signature is not a JWS compact serialisation "
             "(three base64url parts, unpadded, separated by dots)",
@@ -120,7 +122,7 @@ def _compact_parts(content: bytes, where: str) -> tuple[str, str, str]:
 
 
 def _decode(value: str) -> bytes:
-    """base64url without padding (RFC 7515 2); ``value`` matched the alphabet already."""
+    """base64url without padding (RFC 7515 2); ``value`` has a valid alphabet and length."""
     return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
 
 
