@@ -1,8 +1,7 @@
-"""Attachments, signed statements, the alternate request syntax, sessions and CORS."""
+"""Attachments, the alternate request syntax, sessions and CORS (signatures: test_signatures.py)."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from urllib.parse import urlencode
@@ -10,8 +9,6 @@ from urllib.parse import urlencode
 from ecotone.lrs.models import AttachmentContent
 from ecotone.people.models import Person, RoleGrant, User
 from tests.lrs.conftest import new_id, statement
-
-SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 
 
 def _attachment(content: bytes, **extra) -> dict:
@@ -91,53 +88,6 @@ def test_stray_attachment_part_is_400(xapi):
     extra = b"nobody asked"
     sha2 = hashlib.sha256(extra).hexdigest()
     request = _multipart(statement(), [("text/plain", extra, sha2)])
-    assert xapi.post("statements", request, content_type=MULTIPART).status_code == 400
-
-
-def _b64(value: bytes) -> str:
-    return base64.urlsafe_b64encode(value).rstrip(b"=").decode()
-
-
-def _signed(body: dict, alg: str = "RS256", payload: dict | None = None) -> tuple[dict, bytes]:
-    header = _b64(json.dumps({"alg": alg}).encode())
-    signed_payload = _b64(json.dumps(payload if payload is not None else body).encode())
-    jws = f"{header}.{signed_payload}.{_b64(b'signature-bytes')}".encode()
-    signature = {
-        "usageType": SIGNATURE,
-        "display": {"en-US": "Signature"},
-        "contentType": "application/octet-stream",
-        "length": len(jws),
-        "sha2": hashlib.sha256(jws).hexdigest(),
-    }
-    return {**body, "attachments": [signature]}, jws
-
-
-def test_signed_statement_is_accepted(xapi):
-    original = statement(id=new_id())
-    body, jws = _signed(original)
-    request = _multipart(body, [("application/octet-stream", jws, body["attachments"][0]["sha2"])])
-    assert xapi.post("statements", request, content_type=MULTIPART).status_code == 200
-
-
-def test_signature_with_another_payload_is_400(xapi):
-    body, jws = _signed(statement(), payload=statement(verb={"id": "http://example.com/v"}))
-    request = _multipart(body, [("application/octet-stream", jws, body["attachments"][0]["sha2"])])
-    response = xapi.post("statements", request, content_type=MULTIPART)
-    assert response.status_code == 400
-    assert "does not match" in response.json()["error"]["message"]
-
-
-def test_signature_with_a_weak_algorithm_is_400(xapi):
-    body, jws = _signed(statement(), alg="HS256")
-    request = _multipart(body, [("application/octet-stream", jws, body["attachments"][0]["sha2"])])
-    assert xapi.post("statements", request, content_type=MULTIPART).status_code == 400
-
-
-def test_signature_that_is_not_a_jws_is_400(xapi):
-    body, _ = _signed(statement())
-    junk = b"not a jws"
-    body["attachments"][0].update(sha2=hashlib.sha256(junk).hexdigest(), length=len(junk))
-    request = _multipart(body, [("application/octet-stream", junk, body["attachments"][0]["sha2"])])
     assert xapi.post("statements", request, content_type=MULTIPART).status_code == 400
 
 

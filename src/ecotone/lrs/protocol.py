@@ -28,12 +28,11 @@ from pydantic import ValidationError
 from ecotone import authz
 from ecotone.kernel.errors import DomainError
 from ecotone.lrs import keys as filter_keys
-from ecotone.lrs import selectors, services
+from ecotone.lrs import selectors, services, signatures
 from ecotone.lrs.models import Document, LrsClient
 from ecotone.lrs.selectors import StatementQuery, key_for
 from ecotone.lrs.services import DocumentScope, format_time
 from ecotone.lrs.validation import (
-    SIGNATURE_USAGE,
     V1,
     V2,
     Agent,
@@ -409,57 +408,6 @@ def _statements_body(xreq: XapiRequest) -> tuple[Any, dict[str, tuple[str, bytes
         raise StatementInvalid("the body is not valid JSON") from None
 
 
-def _b64url(value: str) -> bytes:
-    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-
-
-def _check_signatures(
-    statements: list[dict[str, Any]], attachments: dict[str, tuple[str, bytes]]
-) -> None:
-    """Signed statements: a JWS (RS256/384/512) whose payload is the statement itself."""
-    for index, statement in enumerate(statements):
-        for attachment in statement.get("attachments", []) or []:
-            if not isinstance(attachment, dict) or attachment.get("usageType") != SIGNATURE_USAGE:
-                continue
-            where = f"[{index}].attachments" if len(statements) > 1 else "attachments"
-            if attachment.get("contentType") != "application/octet-stream":
-                raise StatementInvalid("a signature must be application/octet-stream", where)
-            part = attachments.get(str(attachment.get("sha2")))
-            if part is None:
-                raise StatementInvalid("the signature part is missing", where)
-            try:
-                header_b64, payload_b64, signature_b64 = part[1].decode().strip().split(".")
-                header = json.loads(_b64url(header_b64))
-                payload = json.loads(_b64url(payload_b64))
-                _b64url(signature_b64)
-            except (ValueError, UnicodeDecodeError, binascii.Error):
-                raise StatementInvalid(
-                    "the signature is not a JWS compact serialisation", where
-                ) from None
-            if not isinstance(header, dict) or header.get("alg") not in ("RS256", "RS384", "RS512"):
-                raise StatementInvalid(
-                    "the signature algorithm must be RS256, RS384 or RS512", where
-                )
-            if not isinstance(payload, dict) or not _signed_matches(payload, statement):
-                raise StatementInvalid("the signed payload does not match the statement", where)
-
-
-def _signed_matches(payload: dict[str, Any], statement: dict[str, Any]) -> bool:
-    def strip(value: dict[str, Any]) -> dict[str, Any]:
-        return {key: item for key, item in value.items() if key not in ("attachments", "id")}
-
-    if (
-        "id" in payload
-        and "id" in statement
-        and str(payload["id"]).lower() != str(statement["id"]).lower()
-    ):
-        return False
-    try:
-        return services.same_statement(strip(payload), strip(statement))
-    except (ValueError, KeyError, TypeError):
-        return False
-
-
 def _write_statements(xreq: XapiRequest, principal: Principal) -> HttpResponse:
     body, attachments = _statements_body(xreq)
     if xreq.method == "PUT":
@@ -477,7 +425,7 @@ def _write_statements(xreq: XapiRequest, principal: Principal) -> HttpResponse:
         batch = body if isinstance(body, list) else [body]
         if not all(isinstance(item, dict) for item in batch):
             raise StatementInvalid("the body must be a statement or a list of statements")
-    _check_signatures(batch, attachments)
+    signatures.check_statements(batch, attachments)
     ids = services.store_statements(
         statements=batch,
         version=xreq.version,
