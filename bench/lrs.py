@@ -237,6 +237,33 @@ def ingest(lrs: Lrs, statements: list[dict[str, Any]], batch: int, workers: int)
     return len(statements) / (time.perf_counter() - started)
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU seconds of the live processes of a process group (a server and its
+    workers), from /proc: what serving cost, whatever else the machine was doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def measured_ingest(
+    lrs: Lrs, pgid: int, statements: list[dict[str, Any]], batch: int, workers: int
+) -> tuple[float, float]:
+    """(statements/s, server CPU ms per 100 statements) for one phase."""
+    before = group_cpu_seconds(pgid)
+    rate = ingest(lrs, statements, batch, workers)
+    cpu = group_cpu_seconds(pgid) - before
+    return rate, cpu * 1000 / len(statements) * 100
+
+
 def check_counts(lrs: Lrs, data: DataSet, per_kind: int) -> int:
     checked = 0
     for kind in data.expected:
@@ -453,19 +480,11 @@ def stop(process: subprocess.Popen[bytes] | None) -> None:
 # --- Main -----------------------------------------------------------------------------------------
 
 
-def phases(total: int) -> list[tuple[int, int, int]]:
-    """(batch, workers, statements) for each phase; batch 1 is kept small: it is slow."""
+def phase_sizes(total: int) -> tuple[int, int]:
+    """Statements for each batch-1 phase (kept small: it is slow) and for each other phase
+    (batch 100 and 1000, at 1 and 4 clients)."""
     single = min(1000, max(100, total // 20))
-    rest = max(0, total - 2 * single)
-    per = rest // 4
-    return [
-        (1, 1, single),
-        (1, 4, single),
-        (100, 1, per),
-        (100, 4, per),
-        (1000, 1, per),
-        (1000, 4, rest - 3 * per),
-    ]
+    return single, max(0, total - 2 * single) // 4
 
 
 def report(title: str, rows: list[tuple[str, str]]) -> None:
@@ -485,6 +504,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=30, help="queries timed per filter")
     parser.add_argument("--ralph-statements", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved batch-100 rounds")
     parser.add_argument(
         "--ralph-venv",
         default=os.environ.get("RALPH_VENV", str(Path(tempfile.gettempdir()) / "ralph-venv")),
@@ -528,25 +548,108 @@ def main() -> None:
         checked = check_counts(ecotone, check, per_kind=5)
         print(f"Correctness: {checked} filter counts match the generator (check set of 1000).")
 
+        ralph_process, ralph_port, reason = start_ralph(workdir, args.ralph_venv)
+        ralph: Lrs | None = None
+        if ralph_process is not None:
+            wait_for(ralph_port, "/whoami")
+            ralph = Lrs("Ralph", ralph_port, "/xAPI/", "bench", "benchpass")
+
         data = DataSet(args.statements, args.seed)
-        ingest_rows = []
-        offset = 0
+        sample = DataSet(args.ralph_statements, args.seed + 2, namespace="ralph")
+        ingest_rows: list[tuple[str, str]] = []
         rates: dict[tuple[int, int], float] = {}
-        for batch, workers, count in phases(args.statements):
+        single, per_phase = phase_sizes(args.statements)
+        offset = 0
+
+        def take(count: int) -> list[dict[str, Any]]:
+            nonlocal offset
             chunk = data.statements[offset : offset + count]
             offset += count
-            if not chunk:
-                continue
-            rate = ingest(ecotone, chunk, batch, workers)
-            rates[(batch, workers)] = rate
+            return chunk
+
+        for workers in (1, 4):
+            rate, cpu = measured_ingest(ecotone, server.pid, take(single), 1, workers)
+            rates[(1, workers)] = rate
             ingest_rows.append(
-                (f"batch {batch:>4} x {workers} clients ({count})", f"{rate:8.0f} statements/s")
+                (f"batch    1 x {workers} clients", f"{rate:8.0f} statements/s  {cpu:6.1f} ms CPU")
             )
+
+        # Batch 100 against Ralph and the raw rate, interleaved round by round so that both
+        # see the same machine; medians of the rounds and of the per-round ratios.
+        rounds = args.rounds
+        comparison: dict[int, dict[str, list[float]]] = {}
+        ralph_sample = iter(
+            sample.statements[i : i + args.ralph_statements // (2 * rounds)]
+            for i in range(0, len(sample.statements), args.ralph_statements // (2 * rounds))
+        )
+        for _ in range(rounds):
+            for workers in (1, 4):
+                row = comparison.setdefault(workers, {})
+                rate, cpu = measured_ingest(
+                    ecotone, server.pid, take(per_phase // rounds), 100, workers
+                )
+                row.setdefault("ecotone", []).append(rate)
+                row.setdefault("ecotone_cpu", []).append(cpu)
+                if ralph is not None and ralph_process is not None:
+                    rate, cpu = measured_ingest(
+                        ralph, ralph_process.pid, next(ralph_sample), 100, workers
+                    )
+                    row.setdefault("ralph", []).append(rate)
+                    row.setdefault("ralph_cpu", []).append(cpu)
+                raw = raw_insert_rate(data.statements[:2000])
+                row.setdefault("raw", []).append(raw)
+        for workers in (1, 4):
+            row = comparison[workers]
+            rates[(100, workers)] = statistics.median(row["ecotone"])
+            ingest_rows.append(
+                (
+                    f"batch  100 x {workers} clients",
+                    f"{rates[(100, workers)]:8.0f} statements/s  "
+                    f"{statistics.median(row['ecotone_cpu']):6.1f} ms CPU  "
+                    f"(median of {rounds} rounds)",
+                )
+            )
+        for workers in (1, 4):
+            rate, cpu = measured_ingest(ecotone, server.pid, take(per_phase), 1000, workers)
+            rates[(1000, workers)] = rate
+            ingest_rows.append(
+                (f"batch 1000 x {workers} clients", f"{rate:8.0f} statements/s  {cpu:6.1f} ms CPU")
+            )
+        rest = data.statements[offset:]
+        if rest:
+            ingest(ecotone, rest, 1000, 4)
         for kind, counter in check.expected.items():
             data.expected[kind].update(counter)  # the check set shares the verbs
         checked = check_counts(ecotone, data, per_kind=5)
         print(f"Correctness: {checked} filter counts match the generator after ingest.")
-        report("Ecotone ingest", ingest_rows)
+        report("Ecotone ingest (CPU: server processes, per 100 statements)", ingest_rows)
+
+        compared: list[tuple[str, str]] = []
+        for workers in (1, 4):
+            row = comparison[workers]
+            raw_ratios = [e / r for e, r in zip(row["ecotone"], row["raw"], strict=True)]
+            compared.append(
+                (
+                    f"raw INSERT, 100 rows a transaction (x {workers})",
+                    f"{statistics.median(row['raw']):8.0f} rows/s    "
+                    f"Ecotone batch 100 is {statistics.median(raw_ratios):6.1%} of it",
+                )
+            )
+            if "ralph" in row:
+                ratios = [e / r for e, r in zip(row["ecotone"], row["ralph"], strict=True)]
+                compared.append(
+                    (
+                        f"Ralph 5.1.0 batch 100 x {workers} clients",
+                        f"{statistics.median(row['ralph']):8.0f} statements/s  "
+                        f"{statistics.median(row['ralph_cpu']):6.1f} ms CPU   "
+                        f"Ecotone is {statistics.median(ratios):.2f}x "
+                        f"(rounds {min(ratios):.2f}-{max(ratios):.2f})",
+                    )
+                )
+        if ralph is None:
+            compared.append(("Ralph", f"skipped: {reason}"))
+        report(f"Batch 100, side by side in {rounds} interleaved rounds (medians)", compared)
+
         timings = time_queries(ecotone, data, args.repeat)
         report(
             f"Ecotone queries at {args.statements + 1000} statements (limit 25, ms)",
@@ -559,35 +662,8 @@ def main() -> None:
                 for name, (p50, p95) in time_selector_queries(data, args.repeat).items()
             ],
         )
-        raw = raw_insert_rate(data.statements)
-        report(
-            "Raw insert rate (same rows, same database, 100 a transaction)",
-            [
-                ("rows/s", f"{raw:8.0f}"),
-                ("Ecotone batch 100 x 1 / raw", f"{rates.get((100, 1), 0) / raw:8.1%}"),
-                ("Ecotone batch 100 x 4 / raw", f"{rates.get((100, 4), 0) / raw:8.1%}"),
-            ],
-        )
-
-        ralph_process, ralph_port, reason = start_ralph(workdir, args.ralph_venv)
-        if ralph_process is None:
-            print(f"\nRalph skipped: {reason}")
+        if ralph is None:
             return
-        wait_for(ralph_port, "/whoami")
-        ralph = Lrs("Ralph", ralph_port, "/xAPI/", "bench", "benchpass")
-        sample = DataSet(args.ralph_statements, args.seed + 2, namespace="ralph")
-        half = len(sample.statements) // 2
-        ralph_rows = []
-        for workers, chunk in ((1, sample.statements[:half]), (4, sample.statements[half:])):
-            ralph_rate = ingest(ralph, chunk, 100, workers)
-            ratio = rates.get((100, workers), 0) / ralph_rate
-            ralph_rows.append(
-                (
-                    f"batch  100 x {workers} clients ({len(chunk)})",
-                    f"{ralph_rate:8.0f} statements/s   Ecotone is {ratio:.1f}x",
-                )
-            )
-        report("Ralph 5.1.0, fs backend, patched: ingest", ralph_rows)
         ralph_timings: list[tuple[str, str]] = []
         for kind in ("agent", "verb", "activity"):
             values = sample.samples(kind, min(args.repeat, 10), seed=11)

@@ -5,14 +5,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import threading
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # not on POSIX: SQLite's own busy handler does the queueing
+    fcntl = None  # type: ignore[assignment]
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -141,6 +148,7 @@ class _Prepared:
     is_voiding: bool
     timed: bool
     stored: datetime
+    keys: set[uuid.UUID]  # its own filter keys (not the inherited ones)
     voided: bool = False
 
 
@@ -184,14 +192,18 @@ def store_statements(
             validate_statement(
                 statement, version=version, prefix=prefix, may_hold_empty=may_hold_empty
             )
-    try:
-        with transaction.atomic():
-            ids = _store(statements, version, client, attachments or {})
-    except IntegrityError:
-        # Another writer stored one of these ids between our check and our insert: the check
-        # now sees it, and answers no-op or conflict.
-        with transaction.atomic():
-            ids = _store(statements, version, client, attachments or {})
+    authority = client.authority if client is not None else system_authority()
+    # Computed before the write transaction, which is all the shorter (on SQLite, writers queue).
+    keys = [filter_keys.statement_keys({**data, "authority": authority}) for data in statements]
+    with _writers_queue():
+        try:
+            with transaction.atomic():
+                ids = _store(statements, keys, version, client, attachments or {})
+        except IntegrityError:
+            # Another writer stored one of these ids between our check and our insert: the
+            # check now sees it, and answers no-op or conflict.
+            with transaction.atomic():
+                ids = _store(statements, keys, version, client, attachments or {})
     if client is not None:
         evidence.statements_stored(statements)
     return ids
@@ -202,6 +214,37 @@ def _native() -> bool:
     text Django writes for them (SQLite: 32 hex digits, naive UTC). Asked once per batch: the
     connection proxy is slow to ask per value."""
     return bool(connection.features.has_native_uuid_field)
+
+
+_queue_files: dict[str, int] = {}
+
+
+@contextmanager
+def _writers_queue() -> Iterator[None]:
+    """On an SQLite file, writers of statements queue on an advisory file lock before BEGIN.
+
+    SQLite lets one writer in at a time, and its busy handler makes the others sleep in growing
+    steps (up to 100 ms) and poll; the kernel hands a file lock to the next waiter as soon as
+    it is released. Only outside a transaction: inside one, this connection may already hold
+    SQLite's lock, and waiting on the file lock then could deadlock with its holder.
+    """
+    if (
+        fcntl is None
+        or connection.vendor != "sqlite"
+        or connection.in_atomic_block
+        or connection.is_in_memory_db()  # type: ignore[attr-defined]
+    ):
+        yield
+        return
+    path = f"{connection.settings_dict['NAME']}.writers"
+    descriptor = _queue_files.get(path)
+    if descriptor is None:
+        descriptor = _queue_files[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
 def _db_uuid(value: uuid.UUID | None, native: bool) -> Any:
@@ -324,6 +367,7 @@ def _insert_keys(rows: Sequence[tuple[str, str, Iterable[uuid.UUID]]], native: b
 
 def _store(
     statements: Sequence[dict[str, Any]],
+    own_keys: Sequence[set[uuid.UUID]],
     version: str,
     client: LrsClient | None,
     attachments: Mapping[str, tuple[str, bytes]],
@@ -331,7 +375,7 @@ def _store(
     authority = client.authority if client is not None else system_authority()
     prepared: dict[uuid.UUID, _Prepared] = {}
     ids: list[str] = []
-    for statement in statements:
+    for statement, keys in zip(statements, own_keys, strict=True):
         stored = next_stored()
         data = _prepare(statement, version=version, stored=stored, authority=authority)
         statement_id = uuid.UUID(data["id"])
@@ -351,6 +395,7 @@ def _store(
             is_voiding=data["verb"]["id"] == VOIDED,
             timed="timestamp" in statement,
             stored=stored,
+            keys=keys,
         )
     for statement_id, payload in _stored_payloads(list(prepared)).items():
         item = prepared[statement_id]
@@ -376,8 +421,7 @@ def _store(
     for item in prepared.values():
         if item.voided:
             continue
-        own = filter_keys.statement_keys(item.data)
-        own |= _inherited(item.target, prepared, targets)
+        own = item.keys | _inherited(item.target, prepared, targets)
         db_id = str(item.statement_id) if native else item.statement_id.hex
         key_rows.append((db_id, str(_db_time(item.stored, native)), own))
     _insert_keys(key_rows, native)
