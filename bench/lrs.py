@@ -6,17 +6,25 @@
 What it does, in order:
 1. generates N statements from a seed (agents, verbs, activities, registrations, context parents,
    instructors), keeping the expected count of every filter value;
-2. starts Ecotone under gunicorn (4 workers) on a fresh database, creates an LRS client;
+2. starts Ecotone under gunicorn (--workers, default 4 sync workers) on a fresh database, creates
+   an LRS client, and starts Ralph 5.1.0 beside it (fs backend, patched:
+   ../shared/peers/ralph_fs_append.py) when it is installed in the virtual environment given by
+   --ralph-venv (by default the one ralph_fs_append.py's instructions create); otherwise it prints
+   why Ralph was skipped;
 3. correctness first: stores a separate 1,000-statement check set and compares the result count of
    every filter (paged through ``more``) with the generator; stops on any difference;
-4. ingests the N statements in phases: batches of 1, 100 and 1000, each at concurrency 1 and 4;
-5. checks the counts again over the full set, then times each filter query (p50/p95, limit 25) and
-   paging through ``more``;
-6. measures the raw insert rate of the same statement rows into the same database (multi-row
-   INSERTs of (id, stored, payload) into a bare table, 100 rows a transaction): the storage limit;
-7. runs Ralph 5.1.0 (fs backend, patched: ../shared/peers/ralph_fs_append.py) when it is installed
-   in the virtual environment given by --ralph-venv (by default the one ralph_fs_append.py's
-   instructions create), with the same batches of 100; otherwise prints why it was skipped.
+4. ingests the N statements: batches of 1 at concurrency 1 and 4; then batches of 100 in --rounds
+   rounds (default 5), each round timing Ecotone, Ralph (on its own seeded statements) and the raw
+   insert rate one after the other at concurrency 1 and 4, so all three see the same machine;
+   then batches of 1000 at concurrency 1 and 4. Each phase also reports the server's CPU time per
+   100 statements (user + system of the server's process group, from /proc), which the other
+   jobs on a shared machine disturb less than the rate;
+5. checks the counts again over the full set, then times each filter query over HTTP (p50/p95,
+   limit 25), paging through ``more``, and the same queries in-process (``find_statements``);
+6. the raw insert rate is the same statement rows into the same database (multi-row INSERTs of
+   (id, stored, payload) into a bare table, 100 rows a transaction): the storage limit;
+7. prints the batch-100 medians side by side with the median and range of the per-round ratios
+   (Ecotone ÷ Ralph, Ecotone ÷ raw), then Ralph's agent, verb and activity queries.
 
 Figures are printed, never asserted.
 """
