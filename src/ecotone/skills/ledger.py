@@ -3,9 +3,9 @@
 ``record_evidence`` writes the statement in its own transaction (``record``); ``ecotone
 ledger-backfill`` writes the same statement, with the same id, for evidence recorded before the
 ledger (``_statements``, oldest first). The learner is the actor; whoever assessed or endorsed
-them is the context instructor (see docs/xapi-profile.md, "Skills"). Evidence that came from another app
-(courses, events, talks, opportunities) or from the LRS itself is that app's statement, not
-this one: it is not written twice.
+them is the context instructor (see docs/xapi-profile.md, "Skills"). Evidence that came from
+another app (courses, events, talks, opportunities) or from the LRS itself is that app's
+statement, not this one: it is not written twice.
 """
 
 from __future__ import annotations
