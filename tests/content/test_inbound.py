@@ -58,7 +58,8 @@ def test_an_outside_course_completion_completes_the_course_and_gives_evidence(to
     assert _enrolment(org, library) is None  # nothing happens until the consumer runs
     assert inbound.consume_all() == 1
     enrolment = _enrolment(org, library)
-    assert enrolment is not None and enrolment.completed_at is not None
+    assert enrolment is not None
+    assert enrolment.completed_at is not None
     assert set(enrolment.done_keys) == {str(library.lesson.key), str(library.quiz.key)}
     assert _evidence(org) == [("sql", "content.course", 2)]
     own = Statement.objects.filter(client__isnull=True).values_list("verb_id", flat=True)
@@ -95,7 +96,8 @@ def test_progress_for_the_email_of_a_person(tool, org, library):
     _post(tool, actor=actor, verb="mastered", path=f"courses/{library.course.pk}")
     assert inbound.consume_all() == 1
     enrolment = _enrolment(org, library)
-    assert enrolment is not None and enrolment.completed_at is not None
+    assert enrolment is not None
+    assert enrolment.completed_at is not None
 
 
 def _void(tool, statement_id: str) -> None:
@@ -156,5 +158,6 @@ def test_a_learner_on_an_older_version_keeps_it(tool, org, library):
     _post(tool, actor=_leo(org), verb="completed", path=f"courses/{library.course.pk}")
     assert inbound.consume_all() == 1
     enrolment = _enrolment(org, library)
-    assert enrolment is not None and enrolment.completed_at is not None
+    assert enrolment is not None
+    assert enrolment.completed_at is not None
     assert len(enrolment.done_keys) == 2  # every lesson of the version Leo learns from

@@ -294,7 +294,7 @@ def test_backfill_stores_every_source_in_event_order(two_sources, staff):
     timeline = selectors.person_timeline(staff["learner"], person, limit=4)
     whens = [entry.when for entry in timeline.entries]
     assert whens == sorted(whens, reverse=True)
-    assert [entry.target for entry in timeline.entries][0].endswith("test.b/9")
+    assert next(entry.target for entry in timeline.entries).endswith("test.b/9")
     again = ledger.backfill()
     assert (again["test.a"], again["test.b"]) == (0, 0)
     assert Statement.objects.count() == 6
