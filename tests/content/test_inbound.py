@@ -161,3 +161,20 @@ def test_a_learner_on_an_older_version_keeps_it(tool, org, library):
     assert enrolment is not None
     assert enrolment.completed_at is not None
     assert len(enrolment.done_keys) == 2  # every lesson of the version Leo learns from
+
+
+def test_statements_that_count_for_nothing_cost_constant_queries(
+    tool, org, library, django_assert_num_queries
+):
+    leo = _leo(org)
+
+    def examine(count: int) -> None:
+        for number in range(count):
+            _post(tool, actor=leo, verb="completed", path=f"courses/{900000 + number}")
+        # the cursor (read, locked, moved), the statements, mappings, people, courses; a savepoint
+        with django_assert_num_queries(9):
+            assert inbound.consume_inbound() == (0, True)  # examined: more may be waiting
+
+    inbound.consume_all()  # the cursor exists
+    examine(1)
+    examine(5)

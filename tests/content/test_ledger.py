@@ -138,3 +138,13 @@ def test_the_sources_stream_in_a_constant_number_of_queries(
         assert len(list(sources["content.requests"].statements())) == 4
     with django_assert_num_queries(2):  # the attempts, and their version once
         assert len(list(sources["content.attempts"].statements())) == 2
+
+
+def test_the_seed_backfills_after_every_step_that_writes_history():
+    from ecotone.people.seeding.pipeline import steps
+
+    order = [step.name for step in steps()]
+    backfill = order.index("ledger_backfill")
+    for history in ("skills_history", "goals_learning", "content_learning"):
+        assert order.index(history) < backfill
+    assert backfill < order.index("search_index")
