@@ -2,7 +2,8 @@
 
 Completion writes skill evidence (``skills.services.record_evidence``) for every skill the
 learner's version teaches, and a ledger statement (``lrs.services.record_learning_event``), in
-the same transaction as the enrolment change.
+the same transaction as the enrolment change. Progress an outside tool reports through the LRS
+(``content.inbound``) goes through ``record_outside_progress`` and completes a course the same way.
 """
 
 from __future__ import annotations
