@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
-from ecotone.lrs import evidence, profile, services
+from ecotone.lrs import evidence, ledger, profile, selectors, services
 from ecotone.lrs.models import Statement
 from tests.lrs.conftest import make_xapi, statement
 
@@ -231,3 +233,79 @@ def test_person_timeline_follows_the_privacy_rules(staff, django_assert_num_quer
         assert [row.verb for row in timeline.entries] == ["completed", "completed"]
     with pytest.raises(Forbidden):
         person_timeline(staff["executive"], learner)
+
+
+# --- Backfill: sources merged by timestamp --------------------------------------------------------
+
+
+class _Steps:
+    """A progress that remembers what it was told."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, int]] = []
+        self.done = 0
+
+    def start(self, label: str, total: int) -> None:
+        self.started.append((label, total))
+
+    def advance(self, amount: int = 1) -> None:
+        self.done += amount
+
+
+@pytest.fixture
+def two_sources(staff):
+    """Two registered sources of a learner's history, days interleaved."""
+    learner = staff["learner"]
+    base = timezone.now() - timedelta(days=10)
+
+    def source(name: str, days: list[int]):
+        def statements():
+            for day in days:
+                yield profile.build_statement(
+                    actor=learner,
+                    verb="attended",
+                    activity=f"{name}/{day}",
+                    timestamp=base + timedelta(days=day),
+                    statement_id=profile.event_id(name, day),
+                )
+
+        ledger.register_backfill(name, label=name, count=lambda: len(days), statements=statements)
+
+    source("test.a", [0, 4, 8])
+    source("test.b", [1, 2, 9])
+    yield learner
+    del ledger._sources["test.a"], ledger._sources["test.b"]
+
+
+def _activities() -> list[str]:
+    rows = Statement.objects.order_by("stored", "seq").values_list("payload", flat=True)
+    return [json.loads(row)["object"]["id"].rsplit("activities/", 1)[-1] for row in rows]
+
+
+def test_backfill_stores_every_source_in_event_order(two_sources, staff):
+    steps = _Steps()
+    written = ledger.backfill(progress=steps, batch_size=2)
+    assert (written["test.a"], written["test.b"]) == (3, 3)
+    assert _activities() == ["test.a/0", "test.b/1", "test.b/2", "test.a/4", "test.a/8", "test.b/9"]
+    assert steps.started == [("Activity ledger history", 6)]
+    assert steps.done == 6
+    # the timeline reads in stored order: here, the order the events happened
+    person = staff["learner"].person
+    timeline = selectors.person_timeline(staff["learner"], person, limit=4)
+    whens = [entry.when for entry in timeline.entries]
+    assert whens == sorted(whens, reverse=True)
+    assert next(entry.target for entry in timeline.entries).endswith("test.b/9")
+    again = ledger.backfill()
+    assert (again["test.a"], again["test.b"]) == (0, 0)
+    assert Statement.objects.count() == 6
+
+
+def test_backfill_skips_what_is_stored_and_can_run_one_source(two_sources):
+    statement = next(ledger._sources["test.b"].statements())
+    services.store_statements(statements=[statement])
+    steps = _Steps()
+    assert ledger.backfill(progress=steps, only="test.b") == {"test.b": 2}
+    assert steps.started == [("test.b", 3)]
+    assert ledger.backfill(batch_size=1)["test.a"] == 3
+    # each run stores in event order; a later run's history sorts after what was stored before
+    assert _activities() == ["test.b/1", "test.b/2", "test.b/9", "test.a/0", "test.a/4", "test.a/8"]

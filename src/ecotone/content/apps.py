@@ -9,6 +9,8 @@ class ContentConfig(AppConfig):
     def ready(self) -> None:
         from ecotone.content import (
             goals,
+            inbound,  # noqa: F401  (consumes outside progress statements; registers its job)
+            ledger,
             panels,  # noqa: F401  (registers the home and profile panels)
             policies,  # noqa: F401  (registers the permissions)
             search,
@@ -18,3 +20,4 @@ class ContentConfig(AppConfig):
 
         search.register()
         goals.register()
+        ledger.register()

@@ -8,6 +8,7 @@ class GoalsConfig(AppConfig):
 
     def ready(self) -> None:
         from ecotone.goals import (
+            ledger,
             panels,  # noqa: F401  (registers the home and profile panels)
             policies,  # noqa: F401  (registers the permissions)
             readiness,  # noqa: F401  (registers objective demand as a requirement source)
@@ -18,3 +19,4 @@ class GoalsConfig(AppConfig):
         from ecotone.skills.services import on_level_changed
 
         on_level_changed(services.level_changed)
+        ledger.register()

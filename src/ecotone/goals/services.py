@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ecotone import authz
+from ecotone.goals import ledger
 from ecotone.goals import progress as derived
 from ecotone.goals.models import (
     Alignment,
@@ -704,20 +705,7 @@ def _achieve(goal: LearningGoal, *, now: dt.datetime, actor: Any = None) -> None
         goal.progress = 1.0
         goal.progress_changed_at = now
     goal.save(update_fields=["status", "achieved_at", "progress", "progress_changed_at"])
-    extensions: dict[str, Any] = {}
-    if goal.skill_id is not None:
-        extensions["skill"] = f"skills/{goal.skill_id}"
-        extensions["level"] = goal.target_level
-    record_learning_event(
-        actor=goal.person.user,
-        verb="achieved",
-        activity=f"goals/{goal.pk}",
-        activity_type="goal",
-        name=goal.title,
-        result={"completion": True, "success": True},
-        extensions=extensions or None,
-        timestamp=now,
-    )
+    record_learning_event(**ledger.achieved_event(goal))
     audit.record(
         actor=actor,
         action="goals.goal_achieved",

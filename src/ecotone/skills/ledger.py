@@ -2,10 +2,10 @@
 
 ``record_evidence`` writes the statement in its own transaction (``record``); ``ecotone
 ledger-backfill`` writes the same statement, with the same id, for evidence recorded before the
-ledger (``batches``). The learner is the actor; whoever assessed or endorsed them is the
-context instructor (see docs/xapi-profile.md, "Skills"). Evidence that came from another app
-(courses, events, talks, opportunities) or from the LRS itself is that app's statement, not
-this one: it is not written twice.
+ledger (``_statements``, oldest first). The learner is the actor; whoever assessed or endorsed
+them is the context instructor (see docs/xapi-profile.md, "Skills"). Evidence that came from
+another app (courses, events, talks, opportunities) or from the LRS itself is that app's
+statement, not this one: it is not written twice.
 """
 
 from __future__ import annotations
@@ -55,31 +55,26 @@ def record(evidence: Evidence) -> None:
 
 
 def _history() -> Any:
-    return Evidence.objects.filter(source__in=list(VERB_BY_SOURCE)).order_by("pk")
+    return Evidence.objects.filter(source__in=list(VERB_BY_SOURCE))
 
 
-def _batches(size: int) -> Iterator[list[dict[str, Any]]]:
-    last = 0
-    while True:
-        rows = list(
-            _history()
-            .filter(pk__gt=last)
-            .select_related("person__user", "skill", "author__person")[:size]
-        )
-        if not rows:
-            return
-        last = rows[-1].pk
-        statements = []
-        for row in rows:
-            event = event_for(row)
-            if event is not None:
-                statements.append(profile.build_statement(**event))
-        yield statements
+def _statements() -> Iterator[dict[str, Any]]:
+    """Every rating and endorsement's statement, oldest first (one streamed query)."""
+    rows = (
+        _history()
+        .order_by("occurred_at", "pk")
+        .select_related("person__user", "skill", "author__person")
+        .iterator(chunk_size=2000)
+    )
+    for row in rows:
+        event = event_for(row)
+        if event is not None:
+            yield profile.build_statement(**event)
 
 
 ledger.register_backfill(
     EVENT_KIND,
     label="Skill ratings and endorsements",
     count=lambda: _history().count(),
-    batches=_batches,
+    statements=_statements,
 )

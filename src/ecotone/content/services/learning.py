@@ -2,7 +2,8 @@
 
 Completion writes skill evidence (``skills.services.record_evidence``) for every skill the
 learner's version teaches, and a ledger statement (``lrs.services.record_learning_event``), in
-the same transaction as the enrolment change.
+the same transaction as the enrolment change. Progress an outside tool reports through the LRS
+(``content.inbound``) goes through ``record_outside_progress`` and completes a course the same way.
 """
 
 from __future__ import annotations
@@ -17,15 +18,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from ecotone import authz
-from ecotone.content import goals
+from ecotone.content import goals, ledger
 from ecotone.content.models import Course, CourseVersion, Enrolment, QuizAttempt
 from ecotone.content.services._common import acting_person
 from ecotone.kernel.errors import DomainError, Forbidden
 from ecotone.lrs.services import record_learning_event
 from ecotone.skills.models import EvidenceSource, Skill
 from ecotone.skills.services import SYSTEM, record_evidence
-
-STATEMENT_NAMESPACE = uuid.UUID("6f1e9c54-1c1e-4d1b-9a55-3f1c2f0b7e10")
 
 
 def lesson_of(version: CourseVersion, key: str) -> dict[str, Any]:
@@ -39,10 +38,6 @@ def _own(actor: Any, enrolment: Enrolment) -> None:
     person = acting_person(actor)
     if enrolment.person_id != person.pk:
         raise Forbidden("This is someone else's enrolment.")
-
-
-def _statement_id(*parts: Any) -> uuid.UUID:
-    return uuid.uuid5(STATEMENT_NAMESPACE, "/".join(str(part) for part in parts))
 
 
 @transaction.atomic
@@ -63,15 +58,7 @@ def enrol(*, actor: Any, course: Course) -> Enrolment:
         last_activity_at=now,
     )
     Course.objects.filter(pk=course.pk).update(enrolments=F("enrolments") + 1)
-    record_learning_event(
-        actor=actor,
-        verb="registered",
-        activity=f"courses/{course.pk}",
-        activity_type="course",
-        name=course.title,
-        registration=enrolment.registration,
-        statement_id=_statement_id("enrol", enrolment.registration),
-    )
+    record_learning_event(**ledger.enrolled_event(enrolment))
     return enrolment
 
 
@@ -118,18 +105,43 @@ def complete_lesson(*, actor: Any, enrolment: Enrolment, lesson_key: str) -> Enr
     first_time = lesson["key"] not in enrolment.done_keys
     _mark_done(enrolment, lesson["key"], next_key=_next_key(enrolment.version, lesson["key"]))
     if first_time:
-        record_learning_event(
-            actor=actor,
-            verb="completed",
-            activity=f"courses/{enrolment.course_id}/lessons/{lesson['key']}",
-            activity_type="lesson",
-            name=lesson["title"],
-            parent=f"courses/{enrolment.course_id}",
-            registration=enrolment.registration,
-            result={"completion": True},
-            statement_id=_statement_id("lesson", enrolment.registration, lesson["key"]),
-        )
+        record_learning_event(**ledger.lesson_event(enrolment, lesson))
     _complete_if_done(actor, enrolment)
+    return enrolment
+
+
+@transaction.atomic
+def record_outside_progress(
+    *, actor: Any, course: Course, lesson_key: str | None = None, quiz: bool = False
+) -> Enrolment:
+    """An outside tool reported that ``actor`` completed the course, a reading lesson of it or
+    (``quiz``) passed one of its quizzes (an xAPI statement, see ``content.inbound``).
+
+    Enrols the learner first when they are not (the course must be open to them). Marks the
+    lesson done, or with no ``lesson_key`` every lesson of their version; once every lesson is
+    done the course completes exactly as inside Ecotone: skill evidence, the ledger statement,
+    course goals. The outside statement is the record of the lesson, so no lesson statement is
+    written. Idempotent: reporting done work again changes nothing.
+    """
+    person = acting_person(actor)
+    enrolment = (
+        Enrolment.objects.filter(course=course, person=person).select_related("version").first()
+    )
+    if enrolment is None:
+        enrolment = enrol(actor=actor, course=course)
+    if lesson_key is None:
+        keys = [lesson["key"] for lesson in enrolment.version.snapshot["lessons"]]
+    else:
+        lesson = lesson_of(enrolment.version, lesson_key)
+        if (lesson["kind"] == "quiz") is not quiz:
+            raise DomainError("unknown_lesson", "No such lesson in this course.", field="lesson")
+        keys = [lesson["key"]]
+    new = [key for key in keys if key not in enrolment.done_keys]
+    if new:
+        enrolment.done_keys = [*enrolment.done_keys, *new]
+        enrolment.last_activity_at = timezone.now()
+        enrolment.save(update_fields=["done_keys", "last_activity_at"])
+        _complete_if_done(actor, enrolment)
     return enrolment
 
 
@@ -209,22 +221,7 @@ def submit_quiz(
         passed=passed,
         created_at=timezone.now(),
     )
-    record_learning_event(
-        actor=actor,
-        verb="passed" if passed else "failed",
-        activity=f"courses/{enrolment.course_id}/quizzes/{lesson['key']}",
-        activity_type="assessment",
-        name=lesson["title"],
-        parent=f"courses/{enrolment.course_id}",
-        registration=enrolment.registration,
-        result={
-            "success": passed,
-            "score": {"scaled": percent / 100, "raw": percent, "min": 0, "max": 100},
-        },
-        statement_id=_statement_id(
-            "attempt", enrolment.registration, lesson["key"], attempt.number
-        ),
-    )
+    record_learning_event(**ledger.attempt_event(attempt, enrolment, enrolment.version))
     if passed:
         _mark_done(enrolment, lesson["key"], next_key=_next_key(enrolment.version, lesson["key"]))
         _complete_if_done(actor, enrolment)
@@ -275,14 +272,4 @@ def _complete_when_all_done(actor: Any, enrolment: Enrolment) -> None:
             link_id=str(course.pk),
             author=actor,
         )
-    record_learning_event(
-        actor=actor,
-        verb="completed",
-        activity=f"courses/{course.pk}",
-        activity_type="course",
-        name=snapshot["title"],
-        registration=enrolment.registration,
-        result={"completion": True},
-        extensions={"course-version": enrolment.version.number},
-        statement_id=_statement_id("course", enrolment.registration),
-    )
+    record_learning_event(**ledger.completed_event(enrolment, enrolment.version))

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ecotone import authz
+from ecotone.content import ledger
 from ecotone.content.models import ContentRequest, Course, MeToo
 from ecotone.content.services import indexing
 from ecotone.content.services._common import acting_person, clean_int, clean_text
@@ -74,13 +75,7 @@ def create_request(
     )
     if skills:
         request.skills.set([s for s in skills if s.status == Skill.Status.ACTIVE])
-    record_learning_event(
-        actor=actor,
-        verb="requested",
-        activity=f"requests/{request.pk}",
-        activity_type="request",
-        name=request.topic,
-    )
+    record_learning_event(**ledger.requested_event(request))
     indexing.request_changed(request)
     return request
 

@@ -41,8 +41,8 @@ class Command(BaseCommand):
             written = ledger.backfill(
                 progress=progress, batch_size=options["batch"], only=options["source"]
             )
-        summary = ", ".join(f"{count:,} {name}" for name, count in written.items())
+        summary = ", ".join(f"{count:,} {name}" for name, count in written.items() if count)
         console.print(
             f"Ledger backfilled in {time.perf_counter() - started:.1f} s: "
-            f"{summary or 'no sources'} statements written."
+            f"{summary or 'no new'} statements written."
         )
