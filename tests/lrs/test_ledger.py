@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.db import transaction
@@ -195,6 +196,31 @@ def test_browser_lists_filters_and_pages(client, staff, django_assert_num_querie
         "/xapi/browse/", {"activity": "http://127.0.0.1:8000/xapi/activities/courses/3"}
     )
     assert [row.target for row in filtered.context["rows"]] == ["C3"]
+
+
+def test_browser_pages_keep_the_filters(client, staff):
+    for index in range(55):
+        services.record_learning_event(
+            actor=staff["learner"], verb="completed", activity=f"courses/{index}", name=f"C{index}"
+        )
+    services.record_learning_event(
+        actor=staff["learner"], verb="attempted", activity="courses/99", name="Attempt"
+    )
+    client.force_login(staff["ld"])
+    completed = "http://adlnet.gov/expapi/verbs/completed"
+    first = client.get("/xapi/browse/", {"verb": completed})
+    assert len(first.context["rows"]) == 50
+    assert first.context["rows"][0].timestamp <= timezone.now()
+    link = f"verb={quote(completed, safe='')}&amp;more="
+    assert link in first.content.decode()
+    older = client.get("/xapi/browse/", {"verb": completed, "more": first.context["more"]})
+    assert [row.target for row in older.context["rows"]] == [f"C{i}" for i in range(4, -1, -1)]
+    assert older.context["form"]["verb"].value() == completed  # the form still shows the filter
+    damaged = client.get("/xapi/browse/", {"verb": completed, "more": "not-a-token"})
+    assert damaged.status_code == 200
+    assert damaged.context["rows"][0].target == "C54"  # the first page of the same filter
+    nothing = client.get("/xapi/browse/", {"verb": "https://example.com/never"})
+    assert b"No statements match" in nothing.content
 
 
 def test_browser_shows_the_raw_json(client, staff):

@@ -37,9 +37,22 @@ class MappingForm(forms.Form):
 
 
 class BrowseForm(forms.Form):
-    agent = forms.CharField(required=False, label="Actor e-mail")
-    verb = forms.CharField(required=False, label="Verb IRI")
-    activity = forms.CharField(required=False, label="Activity IRI")
+    agent = forms.CharField(
+        required=False,
+        label="Actor e-mail",
+        widget=forms.EmailInput(attrs={"placeholder": "name@example.com"}),
+    )
+    verb = forms.CharField(
+        required=False,
+        label="Verb",
+        help_text="Pick one or paste any verb IRI",
+        widget=forms.TextInput(attrs={"list": "lrs-verbs", "placeholder": "Any verb"}),
+    )
+    activity = forms.CharField(
+        required=False,
+        label="Activity IRI",
+        widget=forms.TextInput(attrs={"placeholder": "https://…"}),
+    )
     registration = forms.UUIDField(required=False)
     since = forms.DateTimeField(required=False, help_text="Stored after, e.g. 2026-01-31 09:00")
     until = forms.DateTimeField(required=False, help_text="Stored at or before")

@@ -26,6 +26,7 @@ from ecotone.lrs.models import (
     StatementKey,
 )
 from ecotone.lrs.services import DocumentScope
+from ecotone.lrs.validation import parse_timestamp
 
 MAX_LIMIT = 500
 _CURSOR_SALT = "ecotone.lrs.more"
@@ -257,6 +258,7 @@ def mapping_for(viewer: Any, mapping_id: int) -> ActivityMapping:
 class BrowsedStatement:
     statement_id: str
     stored: datetime
+    timestamp: datetime  # when it happened, by the statement's own account
     actor: str
     verb: str
     target: str
@@ -312,6 +314,7 @@ def _browsed(payload: str, voided: bool = False) -> BrowsedStatement:
     return BrowsedStatement(
         statement_id=raw["id"],
         stored=datetime.fromisoformat(raw["stored"]),
+        timestamp=parse_timestamp(raw.get("timestamp") or raw["stored"]),
         actor=_label(raw["actor"]),
         verb=str(next(iter(display.values()))) if display else raw["verb"]["id"],
         target=_label(raw["object"]),

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ecotone.kernel.errors import DomainError
 from ecotone.kernel.forms import add_domain_error
-from ecotone.lrs import selectors, services
+from ecotone.lrs import profile, selectors, services
 from ecotone.lrs.forms import BrowseForm, ClientForm, MappingForm
 from ecotone.lrs.selectors import StatementQuery
 from ecotone.people.models import Person
@@ -25,14 +27,11 @@ type View = Callable[..., HttpResponse]
 @require_GET
 @login_required
 def browse(request: HttpRequest) -> HttpResponse:
-    form = BrowseForm(request.GET or None)
+    filters = request.GET.copy()
+    token = filters.pop("more", [""])[-1]
+    form = BrowseForm(filters or None)
     query = selectors.browse_query()
-    if "more" in request.GET:
-        try:
-            query = StatementQuery.from_token(request.GET["more"])
-        except Exception:
-            query = selectors.browse_query()
-    elif form.is_bound and form.is_valid():
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         query = selectors.browse_query(
             agent_email=data["agent"],
@@ -42,11 +41,22 @@ def browse(request: HttpRequest) -> HttpResponse:
             since=data["since"],
             until=data["until"],
         )
+    if token:
+        # A damaged or forged link shows the first page of the same filters.
+        with contextlib.suppress(signing.BadSignature, KeyError, TypeError, ValueError):
+            query = StatementQuery.from_token(token)
     rows, more = selectors.browse_statements(request.user, query)
     return render(
         request,
         "lrs/browse.html",
-        {"form": form, "rows": rows, "more": more.token() if more else ""},
+        {
+            "form": form,
+            "rows": rows,
+            "more": more.token() if more else "",
+            "filters": filters.urlencode(),
+            "filtered": any(value for value in filters.values()),
+            "verbs": [(iri, display) for iri, display in profile.VERBS.values()],
+        },
     )
 
 
