@@ -45,6 +45,7 @@ from ecotone.lrs.validation import (
     VOIDED,
     StatementInvalid,
     is_iri,
+    loads,
     parse_timestamp,
     validate_statement,
 )
@@ -782,12 +783,28 @@ def _check_preconditions(
 
 def _json_object(content: bytes, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
+        value = loads(content, what)
+    except StatementInvalid:
         value = None
     if not isinstance(value, dict):
         raise StatementInvalid(f"{what} must be a JSON object to be merged")
     return value
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type.split(";")[0].strip().lower() == "application/json"
+
+
+def _merged(current: Document, content: bytes, content_type: str) -> bytes:
+    """A POST onto a stored document: both must be JSON objects (and the POST application/json);
+    the posted top-level keys replace the stored ones."""
+    if not _is_json(content_type):
+        raise StatementInvalid("a POST onto a stored JSON document must be application/json")
+    incoming = _json_object(content, "the posted document")
+    if not _is_json(current.content_type):
+        raise StatementInvalid("the stored document is not JSON and cannot be merged")
+    merged = {**_json_object(bytes(current.content), "the stored document"), **incoming}
+    return json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def save_document(
@@ -801,7 +818,12 @@ def save_document(
     if_none_match: str | None = None,
     precondition_required: bool = False,
 ) -> Document:
-    """PUT (replace) or POST (merge JSON objects) a document, honouring ETag preconditions."""
+    """PUT (replace) or POST (merge JSON objects) a document, honouring ETag preconditions.
+
+    A POST to a document that does not exist stores it as a PUT would, whatever its type; a POST
+    onto a stored one merges (``_merged``). ``precondition_required``: a PUT over an existing
+    document without If-Match / If-None-Match is a 409. The whole write is one transaction.
+    """
     with transaction.atomic():
         current = (
             Document.objects.select_for_update()
@@ -814,13 +836,8 @@ def save_document(
             if_none_match=if_none_match,
             required=precondition_required and not merge,
         )
-        if merge:
-            incoming = _json_object(content, "the posted document")
-            if current is not None:
-                if not current.content_type.startswith("application/json"):
-                    raise StatementInvalid("the stored document is not JSON and cannot be merged")
-                merged = {**_json_object(bytes(current.content), "the stored document"), **incoming}
-                content = json.dumps(merged, separators=(",", ":")).encode()
+        if merge and current is not None:
+            content = _merged(current, content, content_type)
             content_type = "application/json"
         now = timezone.now()
         if current is None:
