@@ -228,6 +228,15 @@ def _error(status: int, message: str) -> HttpResponse:
 Handler = Callable[[XapiRequest], HttpResponse]
 
 
+def _early_version(request: HttpRequest) -> str:
+    """The version to answer an error in before the request is read (a 413, say): the client's
+    header when it names a supported version, else 2.0.0."""
+    try:
+        return negotiate(request.headers.get(VERSION_HEADER))
+    except StatementInvalid:
+        return V2
+
+
 def endpoint(
     *, methods: set[str], authenticated: bool = True, consistent: bool = False
 ) -> Callable[[Handler], Any]:
@@ -240,7 +249,7 @@ def endpoint(
     def wrap(handler: Handler) -> Any:
         @csrf_exempt
         def view(request: HttpRequest) -> HttpResponse:
-            version = V2
+            version = _early_version(request)
             began = format_time(timezone.now())
             if request.method == "OPTIONS":
                 response = HttpResponse(status=204)
