@@ -268,6 +268,7 @@ PRECONDITIONS: list[tuple[str, str, dict[str, str], int]] = [
     # (case, method, headers, status) against an existing document; "ETAG" is its current tag.
     ("put-if-match-current", "put", {"If-Match": "ETAG"}, 204),
     ("put-if-match-star", "put", {"If-Match": "*"}, 204),
+    ("put-if-match-uppercase", "put", {"If-Match": "UPPER_ETAG"}, 204),
     ("put-if-match-list", "put", {"If-Match": '"nope", ETAG'}, 204),
     ("put-if-match-stale", "put", {"If-Match": '"0000000000000000000000000000000000000000"'}, 412),
     ("put-if-match-unquoted-garbage", "put", {"If-Match": "garbage"}, 412),
@@ -290,7 +291,10 @@ PRECONDITIONS: list[tuple[str, str, dict[str, str], int]] = [
 def test_preconditions_on_an_existing_document(xv, res, method, headers, status):
     put(xv, res, {"a": 1})
     etag = get(xv, res, res.params())["ETag"]
-    sent = {name: value.replace("ETAG", etag) for name, value in headers.items()}
+    sent = {
+        name: value.replace("UPPER_ETAG", etag.upper()).replace("ETAG", etag)
+        for name, value in headers.items()
+    }
     if method == "delete":
         response = xv.delete(res.path, params=res.params(), **sent)
     else:

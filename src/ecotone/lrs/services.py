@@ -760,6 +760,12 @@ def etag_of(content: bytes) -> str:
     return hashlib.sha1(content, usedforsecurity=False).hexdigest()
 
 
+def _tags(header: str) -> set[str]:
+    """The entity tags of an If-Match / If-None-Match header. ETags are hex digests, so they
+    compare without regard to case (a client may upper-case one)."""
+    return {tag.strip().strip('"').lower() for tag in header.split(",")}
+
+
 def _check_preconditions(
     current: Document | None,
     *,
@@ -767,12 +773,13 @@ def _check_preconditions(
     if_none_match: str | None,
     required: bool,
 ) -> None:
+    """412 when If-Match / If-None-Match fail; 409 (``required``) for neither over a document."""
     if if_match is not None:
-        tags = {tag.strip().strip('"') for tag in if_match.split(",")}
+        tags = _tags(if_match)
         if current is None or ("*" not in tags and current.etag not in tags):
             raise PreconditionFailed("If-Match does not match the current document.")
     if if_none_match is not None:
-        tags = {tag.strip().strip('"') for tag in if_none_match.split(",")}
+        tags = _tags(if_none_match)
         if current is not None and ("*" in tags or current.etag in tags):
             raise PreconditionFailed("If-None-Match: the document exists.")
     if required and current is not None and if_match is None and if_none_match is None:
