@@ -973,6 +973,23 @@ def test_alternate_syntax_rules(xapi1, method, fields, query):
     assert _alternate(xapi1, method, fields, query).status_code == 400
 
 
+def test_alternate_syntax_content_without_a_content_type_is_json(xapi1):
+    fields = {VERSION: "1.0.3", "content": json.dumps(statement())}
+    response = _alternate(xapi1, "POST", fields)
+    assert response.status_code == 200, response.content
+    assert _alternate(xapi1, "POST", {**fields, "Content-Type": "text/plain"}).status_code == 400
+
+
+def test_alternate_syntax_form_must_be_utf_8(xapi1):
+    response = xapi1.http.post(
+        "/xapi/statements?method=GET",
+        b"X-Experience-API-Version=1.0.3&limit=\xff\xfe",
+        content_type="application/x-www-form-urlencoded",
+        headers={"Authorization": xapi1.headers()["Authorization"]},
+    )
+    assert response.status_code == 400
+
+
 def test_alternate_syntax_needs_a_form_body(xapi1):
     response = xapi1.post("statements", statement(), params="method=POST")
     assert response.status_code == 400

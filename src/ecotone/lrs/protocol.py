@@ -145,7 +145,11 @@ def _from_django(request: HttpRequest) -> XapiRequest:
 
 
 def _alternate(xreq: XapiRequest) -> XapiRequest:
-    """The 1.0.3 Alternate Request Syntax: ``POST ?method=PUT`` with everything in a form."""
+    """The 1.0.3 Alternate Request Syntax: ``POST ?method=PUT`` with everything in a form.
+
+    The form's ``Content-Type`` (which the specification only recommends) describes ``content``;
+    without it, ``content`` is taken as ``application/json``.
+    """
     method = xreq.params.pop("method").upper()
     if xreq.params:
         raise StatementInvalid("with ?method=, every other parameter belongs in the form body")
@@ -156,7 +160,11 @@ def _alternate(xreq: XapiRequest) -> XapiRequest:
     headers = {key: value for key, value in xreq.headers.items() if key not in ("content-type",)}
     params: dict[str, str] = {}
     body = b""
-    for name, value in parse_qsl(xreq.body.decode(), keep_blank_values=True):
+    try:
+        form = parse_qsl(xreq.body.decode(), keep_blank_values=True)
+    except UnicodeDecodeError:
+        raise StatementInvalid("the form body is not UTF-8") from None
+    for name, value in form:
         if name.lower() in _FORM_HEADERS:
             headers[name.lower()] = value
         elif name == "content":
@@ -165,6 +173,8 @@ def _alternate(xreq: XapiRequest) -> XapiRequest:
             params[name] = value
     if headers.get("x-experience-api-version", "").startswith("2"):
         raise StatementInvalid("xAPI 2.0 has no alternate request syntax")
+    if body and "content-type" not in headers:
+        headers["content-type"] = "application/json"
     return XapiRequest(method=method, params=params, headers=headers, body=body, user=xreq.user)
 
 
