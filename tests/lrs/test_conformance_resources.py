@@ -993,3 +993,69 @@ def test_alternate_syntax_form_must_be_utf_8(xapi1):
 def test_alternate_syntax_needs_a_form_body(xapi1):
     response = xapi1.post("statements", statement(), params="method=POST")
     assert response.status_code == 400
+
+
+# --- Robustness: malformed requests are answered, never a server error ---------------------------
+
+ODD_PARAMS = [
+    "",
+    " ",
+    "x",
+    "{}",
+    "[]",
+    "null",
+    '{"mbox": 5}',
+    "%00",
+    "\u00e9\u00e9",
+    "9" * 30,
+    "-0",
+]
+QUERY_NAMES = [
+    "statementId",
+    "voidedStatementId",
+    "agent",
+    "verb",
+    "activity",
+    "registration",
+    "related_activities",
+    "related_agents",
+    "since",
+    "until",
+    "limit",
+    "format",
+    "attachments",
+    "ascending",
+    "more",
+]
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_any_query_value_is_answered_never_a_500(xv, name):
+    for value in ODD_PARAMS:
+        response = xv.get("statements", {name: value})
+        assert response.status_code in (200, 400, 404), (name, value, response.status_code)
+        assert response[CONSISTENT]
+
+
+GARBAGE_MULTIPART = [
+    b"",
+    b"--xapi-conformance--\r\n",
+    b"--xapi-conformance\r\n\r\n--xapi-conformance--",
+    b"--xapi-conformance\r\nContent-Type: application/json\r\n\r\n{}\r\n--xapi-conformance--",
+    b"--xapi-conformance\r\nContent-Type: application/json\r\n\r\n[]\r\n--xapi-conformance--",
+    b"--xapi-conformance\r\nContent-Type: application/json\r\n\r\n\xff\xfe\r\n--xapi-conformance--",
+    b"--xapi-conformance\r\nno headers at all",
+    b"--xapi-conformance\r\nContent-Type: application/json\r\n\r\n"
+    + json.dumps(statement()).encode()
+    + b"\r\n--xapi-conformance\r\nX-Experience-API-Hash: zz\r\n"
+    + b"Content-Transfer-Encoding: binary\r\n\r\ndata\r\n--xapi-conformance--",
+]
+
+
+@pytest.mark.parametrize(
+    "body", GARBAGE_MULTIPART, ids=[str(i) for i in range(len(GARBAGE_MULTIPART))]
+)
+def test_malformed_multipart_is_400(xv, body):
+    response = xv.post("statements", body, content_type=MULTIPART)
+    assert response.status_code == 400
+    assert Statement.objects.count() == 0

@@ -870,3 +870,60 @@ def test_non_json_numbers_are_400(xv, raw):
 def test_post_body_that_is_not_statements_is_400(xv, body):
     assert xv.post("statements", body).status_code == 400
     assert Statement.objects.count() == 0
+
+
+# --- Robustness: any value in any place is a clear answer, never a server error ------------------
+
+RICH = statement(
+    id=str(uuid.uuid4()),
+    actor={"objectType": "Group", "name": "Pair", "member": [{"mbox": MBOX}]},
+    object=sub(context={"contextActivities": {"parent": [{"id": ACT}]}}),
+    result={"score": {"scaled": 0.5, "raw": 5, "min": 0, "max": 10}, "duration": "PT1M"},
+    context={
+        "registration": str(uuid.uuid4()),
+        "instructor": {"account": ACCOUNT},
+        "team": {"objectType": "Group", "openid": OPENID},
+        "contextActivities": {"grouping": [{"id": ACT, "definition": {"name": {"en": "A"}}}]},
+        "language": "en",
+        "statement": {"objectType": "StatementRef", "id": str(uuid.uuid4())},
+        "extensions": {"http://example.com/ext": 1},
+    },
+    timestamp="2026-01-01T00:00:00Z",
+    attachments=[ATTACHMENT],
+)
+
+
+def _paths(value: Any, prefix: str = "") -> list[str]:
+    """Every dotted path to a property of ``value`` (lists are walked through their first item)."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path = f"{prefix}.{key}" if prefix else key
+            found.append(path)
+            if key != "extensions":
+                found += _paths(item, path)
+    return found
+
+
+def _replace(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    data = copy.deepcopy(data)
+    *parents, last = path.split(".")
+    node: Any = data
+    for name in parents:
+        node = node[name]
+    node[last] = value
+    return data
+
+
+PATHS = _paths(RICH)
+ODD_VALUES = [None, 0, -1.5, "", "x", True, [], [None], [5], {}, {"x": 1}, "\u0000"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_any_value_anywhere_is_answered_never_a_500(xv, path):
+    for value in ODD_VALUES:
+        data = _replace({**RICH, "id": new_id()}, path, value)
+        response = xv.post("statements", data)
+        assert response.status_code in (200, 400), (path, value, response.status_code)
+        if response.status_code == 400:
+            assert response.json()["error"]["message"]
