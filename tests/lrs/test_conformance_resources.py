@@ -357,6 +357,8 @@ FILTERS: list[tuple[str, dict[str, str], list[str]]] = [
     ("none", {}, ALL),
     ("agent-actor", {"agent": json.dumps(who("leo"))}, ["ref", "planned", "agent_object", "plain"]),
     ("agent-object", {"agent": json.dumps(who("mentee"))}, ["agent_object"]),
+    ("agent-group-member", {"agent": json.dumps(who("ann"))}, ["ref", "rich"]),
+    ("agent-other-group-member", {"agent": json.dumps(who("bob"))}, ["rich"]),
     ("agent-unknown", {"agent": json.dumps(who("nobody"))}, []),
     ("agent-instructor", {"agent": json.dumps(who("coach"))}, []),
     (
@@ -418,6 +420,18 @@ def test_filters(xv, world, params, expected):
     body = response.json()
     assert ids(body["statements"]) == [world[name] for name in expected]
     assert isinstance(body["more"], str)
+
+
+def test_related_agents_includes_the_authority(xv, world):
+    authority = json.dumps(xv.client.authority)
+    assert ids(xv.statements(agent=authority)) == []
+    assert ids(xv.statements(agent=authority, related_agents="true")) == [world[n] for n in ALL]
+
+
+def test_group_object_members_match_the_agent_filter(xv):
+    body = statement(object={"objectType": "Group", "member": [who("mentee")]})
+    statement_id = xv.post("statements", body).json()[0]
+    assert ids(xv.statements(agent=json.dumps(who("mentee")))) == [statement_id]
 
 
 def test_registration_filter(xv, world):
