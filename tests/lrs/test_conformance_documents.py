@@ -543,3 +543,23 @@ def test_alternate_syntax_for_documents(xapi1, res):
     )
     assert deleted.status_code == 204
     assert get(xapi1, res, res.params()).status_code == 404
+
+
+# --- Cost -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["put", "post"])
+def test_a_document_write_is_a_constant_number_of_queries(
+    xv, res, method, django_assert_num_queries
+):
+    put(xv, res, {"a": 1})
+    etag = get(xv, res, res.params())["ETag"]
+    # The client's credentials, the locked read of the document and its update, inside the
+    # write's transaction (a savepoint and its release under the test's own transaction).
+    with django_assert_num_queries(5) as captured:
+        response = getattr(xv, method)(
+            res.path, {"b": 2}, params=res.params(), **{"If-Match": etag}
+        )
+    assert response.status_code == 204
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert sum("lrs_document" in sql for sql in statements) == 2, statements
