@@ -407,6 +407,7 @@ FILTERS: list[tuple[str, dict[str, str], list[str]]] = [
     ("ascending", {"ascending": "true"}, ALL[::-1]),
     ("ascending-limit", {"ascending": "true", "limit": "1"}, ["plain"]),
     ("limit-zero", {"limit": "0"}, ALL),
+    ("limit-beyond-the-maximum", {"limit": "100000"}, ALL),
 ]
 
 
@@ -465,6 +466,23 @@ def test_more_pages_without_skips_or_repeats(xv):
         page = response.json()
         seen += ids(page["statements"])
     assert seen == posted[::-1]
+
+
+@pytest.mark.parametrize("fmt", ["ids", "canonical"])
+def test_more_keeps_the_format_and_filters(xv, fmt):
+    for _ in range(3):
+        xv.post("statements", statement(actor={"name": "Leo", **who("leo")}))
+    xv.post("statements", statement(verb={"id": ATTENDED}))
+    page = xv.get("statements", {"limit": 1, "format": fmt, "verb": COMPLETED}).json()
+    pages = [page]
+    while page["more"]:
+        page = xv.http.get(page["more"], headers=xv.headers()).json()
+        pages.append(page)
+    assert len(pages) == 3
+    for page in pages:
+        (only,) = page["statements"]
+        assert only["verb"]["id"] == COMPLETED
+        assert ("name" in only["actor"]) == (fmt != "ids")
 
 
 def test_the_last_page_has_an_empty_more(xv):
