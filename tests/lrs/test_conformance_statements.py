@@ -226,6 +226,19 @@ INVALID: list[tuple[str, str, Any]] = [
     ("object-agent-with-id", "object", {"objectType": "Agent", "mbox": MBOX, "id": ACT}),
     ("object-group-no-member", "object", {"objectType": "Group"}),
     ("object-agent-two-ifis", "object", {"objectType": "Agent", "mbox": MBOX, "openid": OPENID}),
+    ("object-agent-without-objecttype", "object", {"mbox": MBOX}),
+    ("object-group-without-objecttype", "object", {"member": [member()]}),
+    (
+        "object-agent-with-member",
+        "object",
+        {"objectType": "Agent", "mbox": MBOX, "member": [member()]},
+    ),
+    ("object-statementref-without-objecttype", "object", {"id": str(uuid.uuid4())}),
+    (
+        "object-substatement-without-objecttype",
+        "object",
+        {k: v for k, v in sub().items() if k != "objectType"},
+    ),
     # StatementRef
     ("statementref-no-id", "object", {"objectType": "StatementRef"}),
     ("statementref-id-not-uuid", "object", {"objectType": "StatementRef", "id": "abc"}),
@@ -337,6 +350,10 @@ INVALID: list[tuple[str, str, Any]] = [
     ("timestamp-date-only", "timestamp", "2026-01-01"),
     ("timestamp-bad-offset", "timestamp", "2026-01-01T00:00:00+25:00"),
     ("timestamp-empty", "timestamp", ""),
+    ("timestamp-negative-zero-hours", "timestamp", "2026-01-01T12:00:00-00"),
+    ("timestamp-basic-date-only", "timestamp", "20260101"),
+    ("timestamp-basic-no-seconds", "timestamp", "20260101T1200Z"),
+    ("timestamp-mixed-formats", "timestamp", "2026-01-01T120000Z"),
     ("stored-words", "stored", "now"),
     # Attachments
     ("attachments-object", "attachments", {"usageType": ACT}),
@@ -472,6 +489,11 @@ INVALID_2_0: list[tuple[str, str, Any]] = [
         "object",
         sub(context={"contextAgents": [{"agent": {"mbox": MBOX}}]}),
     ),
+    # 2.0 timestamps are RFC 3339: the extended format, a decimal point, an hours:minutes offset.
+    ("timestamp-basic-format", "timestamp", "20260101T120000Z"),
+    ("timestamp-decimal-comma", "timestamp", "2026-01-01T12:00:00,5Z"),
+    ("timestamp-hours-offset", "timestamp", "2026-01-01T12:00:00+05"),
+    ("sub-timestamp-basic-format", "object", sub(timestamp="20260101T120000Z")),
 ]
 
 # 1.0.3 knows neither contextAgents/contextGroups nor version 2.0.0.
@@ -481,6 +503,24 @@ INVALID_1_0_3: list[tuple[str, str, Any]] = [
     ("sub-context-agents", "object", sub(context={"contextAgents": [CONTEXT_AGENT]})),
     ("version-2", "version", "2.0.0"),
 ]
+
+
+# 1.0.3 takes any ISO 8601 date-time (XAPI-00123: the extended or the basic format).
+VALID_1_0_3_TIMESTAMPS = [
+    "20260101T120000Z",
+    "20260101T120000.123+0530",
+    "2026-01-01T12:00:00,5Z",
+    "2026-01-01T12:00:00+05",
+    "20260101T120000-08",
+]
+
+
+@pytest.mark.parametrize("stamp", VALID_1_0_3_TIMESTAMPS)
+def test_1_0_3_accepts_iso_8601_basic_and_extended_timestamps(xapi1, stamp):
+    statement_id = xapi1.post("statements", statement(timestamp=stamp)).json()[0]
+    assert _stored(xapi1, statement_id)["timestamp"] == stamp
+    assert xapi1.post("statements", statement(id=statement_id, timestamp=stamp)).status_code == 200
+    assert Statement.objects.count() == 1
 
 
 def _send(xv, data: dict[str, Any], mode: str):

@@ -54,9 +54,16 @@ _UUID = re.compile(
 )
 _MBOX = re.compile(r"mailto:[^@\s]+@[^@\s]+")
 _SHA1 = re.compile(r"[0-9a-fA-F]{40}")
+# The date-times 2.0 accepts (RFC 3339, as the statements of both versions have always used)...
 _TIMESTAMP = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|z|[+-]\d{2}:?\d{2})?"
 )
+# ...and what else ISO 8601 allows, which 1.0.3 accepts: the basic format, a decimal comma, an
+# offset in hours only.
+_ISO_EXTENDED = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|z|[+-]\d{2}(?::?\d{2})?)?"
+)
+_ISO_BASIC = re.compile(r"\d{8}[Tt]\d{6}(?:[.,]\d+)?(?:Z|z|[+-]\d{2}(?:\d{2})?)?")
 # ISO 8601 durations: PnYnMnDTnHnMnS (at least one component, a T only before a time part, a
 # fraction only on the last component) or PnW alone.
 _NUMBER = r"\d+(?:[.,]\d+)?"
@@ -167,9 +174,10 @@ def is_uuid(value: str) -> bool:
 
 
 def parse_timestamp(value: str) -> datetime:
-    """An ISO 8601 / RFC 3339 date-time; no offset means UTC; ``-00:00`` is refused."""
-    match = _TIMESTAMP.fullmatch(value)
-    if not match or value.endswith(("-00:00", "-0000")):
+    """An ISO 8601 date-time (extended or basic format); no offset means UTC; ``-00:00`` (RFC
+    3339's "offset unknown") is refused. ``is_rfc3339`` tells the narrower form 2.0 requires."""
+    match = _ISO_EXTENDED.fullmatch(value) or _ISO_BASIC.fullmatch(value)
+    if not match or value.endswith(("-00:00", "-0000", "-00")):
         raise ValueError("must be an ISO 8601 date and time, such as 2026-01-31T12:00:00Z")
     try:
         parsed = datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
@@ -178,6 +186,11 @@ def parse_timestamp(value: str) -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed
+
+
+def is_rfc3339(value: str) -> bool:
+    """The extended ISO 8601 form of RFC 3339 (xAPI 2.0 timestamps)."""
+    return bool(_TIMESTAMP.fullmatch(value))
 
 
 def _iri(value: str) -> str:
@@ -738,7 +751,20 @@ def validate_statement(
         raise _explain(error, prefix) from None
     if parsed.version is not None and not _VERSION[version].fullmatch(parsed.version):
         raise StatementInvalid(f"{parsed.version!r} is not a supported version", f"{prefix}version")
+    if version == V2:
+        _check_rfc3339(parsed, prefix)
     _check_context(parsed, prefix)
+
+
+def _check_rfc3339(statement: Statement1 | Statement2, prefix: str) -> None:
+    """2.0 timestamps follow RFC 3339 (1.0.3 takes any ISO 8601 date-time)."""
+    for where, node in (("", statement), ("object.", statement.object)):
+        stamp = getattr(node, "timestamp", None)
+        if stamp is not None and not is_rfc3339(stamp):
+            raise StatementInvalid(
+                "must be an RFC 3339 date and time, such as 2026-01-31T12:00:00Z",
+                f"{prefix}{where}timestamp",
+            )
 
 
 def _check_context(statement: Statement1 | Statement2, prefix: str) -> None:
