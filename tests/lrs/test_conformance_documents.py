@@ -400,9 +400,31 @@ def test_since_must_be_a_timestamp(xv, res, since):
     assert get(xv, res, res.list_params(since=since)).status_code == 400
 
 
-def test_since_with_an_id_is_400(xv, res):
+def test_since_with_an_id_is_checked_and_the_id_decides(xv, res):
+    # XAPI-00192: nothing requires the LRS to react to since beside an id; a malformed one is
+    # still a 400 (XAPI-00204).
     put(xv, res, {"a": 1})
-    assert get(xv, res, res.params(since="2000-01-01T00:00:00Z")).status_code == 400
+    assert get(xv, res, res.params(since="2999-01-01T00:00:00Z")).json() == {"a": 1}
+    assert get(xv, res, res.params(since="yesterday")).status_code == 400
+    assert xv.delete(res.path, params=res.params(since="yesterday")).status_code == 400
+    assert xv.delete(res.path, params=res.params(since="2999-01-01T00:00:00Z")).status_code == 204
+    assert get(xv, res, res.params()).status_code == 404
+
+
+def test_state_delete_without_an_id_honours_since(xv):
+    from ecotone.lrs.models import Document as Stored
+
+    put(xv, STATE, {"v": 1}, params=STATE.params("old"))
+    put(xv, STATE, {"v": 1}, params=STATE.params("new"))
+    old_time = Stored.objects.get(document_id="old").updated
+    Stored.objects.filter(document_id="new").update(
+        updated=old_time.replace(year=old_time.year + 1)
+    )
+    response = xv.delete(STATE.path, params=STATE.list_params(since=old_time.isoformat()))
+    assert response.status_code == 204
+    assert get(xv, STATE, STATE.list_params()).json() == ["old"]
+    assert xv.delete(STATE.path, params=STATE.list_params(since="soon")).status_code == 400
+    assert get(xv, STATE, STATE.list_params()).json() == ["old"]
 
 
 def test_state_delete_without_an_id_clears_the_scope(xv):

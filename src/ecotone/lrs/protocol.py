@@ -836,17 +836,20 @@ def _documents(
     document_id = xreq.params.get(id_param)
     if xreq.method in ("GET", "HEAD"):
         _check_params(xreq, allowed | {id_param, "since"})
+        since = _time_param(xreq, "since")  # checked always; with an id it selects nothing more
         if document_id is not None:
-            if "since" in xreq.params:
-                raise StatementInvalid(f"since cannot be combined with {id_param}", "since")
             return _document_response(selectors.document(scope, document_id))
-        return _json(selectors.document_ids(scope, _time_param(xreq, "since")))
-    _check_params(xreq, allowed | {id_param})
+        return _json(selectors.document_ids(scope, since))
+    _check_params(xreq, allowed | {id_param} | ({"since"} if xreq.method == "DELETE" else set()))
     if xreq.method == "DELETE":
         if document_id is None and not delete_all:
             raise StatementInvalid("is required", id_param)
+        since = _time_param(xreq, "since")
         services.delete_documents(
-            scope=scope, document_id=document_id, if_match=xreq.header("if-match")
+            scope=scope,
+            document_id=document_id,
+            if_match=xreq.header("if-match"),
+            since=since if document_id is None else None,
         )
         return HttpResponse(status=204)
     if document_id is None:

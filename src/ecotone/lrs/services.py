@@ -865,11 +865,18 @@ def save_document(
 
 
 def delete_documents(
-    *, scope: DocumentScope, document_id: str | None, if_match: str | None = None
+    *,
+    scope: DocumentScope,
+    document_id: str | None,
+    if_match: str | None = None,
+    since: datetime | None = None,
 ) -> int:
-    """Delete one document, or (state only) every document of the scope when no id is given."""
+    """Delete one document, or (state only) every document of the scope when no id is given
+    (with ``since``: those updated after it)."""
     with transaction.atomic():
         documents = Document.objects.filter(**scope.filter())
+        if since is not None:
+            documents = documents.filter(updated__gt=since)
         if document_id is not None:
             current = documents.select_for_update().filter(document_id=document_id).first()
             if if_match is not None:
