@@ -975,10 +975,16 @@ def activities(xreq: XapiRequest) -> HttpResponse:
 
 @endpoint(methods={"GET", "HEAD"}, authenticated=False)
 def about(xreq: XapiRequest) -> HttpResponse:
-    """Versions and extensions of this LRS; no authentication."""
+    """Versions and extensions of this LRS; no authentication.
+
+    Answered in the client's version like everything else: a 1.0.x client is told the 1.0.x
+    versions (a 1.0.3 ``about`` may list only 0.9, 0.95 and 1.0.x, XAPI-00316); a 2.0 client, or
+    one that sends no version, every version.
+    """
+    versions = [v for v in SUPPORTED_VERSIONS if xreq.version == V2 or v.startswith("1.0.")]
     return _json(
         {
-            "version": list(SUPPORTED_VERSIONS),
+            "version": versions,
             "extensions": {"https://w3id.org/xapi/ecotone/extensions/lrs": {"name": "Ecotone"}},
         }
     )
