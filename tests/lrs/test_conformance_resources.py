@@ -215,6 +215,17 @@ def test_voiding_hides_the_target_but_voidedstatementid_fetches_it(xv):
     assert xv.get("statements", {"statementId": voider}).status_code == 200
 
 
+def test_statements_targeting_a_voided_statement_are_still_returned(xv):
+    # XAPI-00162: a query returns the statements that target a voided statement, not the
+    # voided statement itself.
+    target = xv.post("statements", statement()).json()[0]
+    ref = statement(verb={"id": COMMENTED}, object={"objectType": "StatementRef", "id": target})
+    referrer = xv.post("statements", ref).json()[0]
+    voider = xv.post("statements", voiding(target)).json()[0]
+    assert ids(xv.statements()) == [voider, referrer]
+    assert ids(xv.statements(verb=COMMENTED)) == [referrer]
+
+
 def test_voidedstatementid_of_a_statement_not_voided_is_404(xv):
     target = xv.post("statements", statement()).json()[0]
     assert xv.get("statements", {"voidedStatementId": target}).status_code == 404

@@ -718,6 +718,13 @@ VALID: list[tuple[str, str, Any]] = [
     ("version-1-0-0", "version", "1.0.0"),
     ("version-1-0-3", "version", "1.0.3"),
     ("version-1-0", "version", "1.0"),
+    # XAPI-00119: an extension's value may be anything, an extensions object may be empty.
+    ("extensions-empty-result", "result.extensions", {}),
+    ("extensions-empty-context", "context.extensions", {}),
+    ("extensions-empty-definition", "object.definition", {"extensions": {}}),
+    ("extension-null", "context.extensions", {"http://example.com/e": None}),
+    ("extension-empty-string", "context.extensions", {"http://example.com/e": ""}),
+    ("extension-empty-object", "context.extensions", {"http://example.com/e": {}}),
     ("extensions-anything", "result.extensions", {"http://example.com/e": [None, {}, "", 0]}),
 ]
 
