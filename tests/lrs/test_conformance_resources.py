@@ -959,6 +959,15 @@ def test_activities_returns_the_canonical_definition(xv):
     assert got["definition"]["description"] == {"en-US": "B"}
 
 
+def test_activities_merges_every_language_sent(xv):
+    # XAPI-00254: two statements describing one activity in two languages: both are returned.
+    for tag, text in (("en-US", "Course"), ("fr-FR", "Cours")):
+        body = statement(object={"id": COURSE, "definition": {"description": {tag: text}}})
+        assert xv.post("statements", body).status_code == 200
+    got = xv.get("activities", {"activityId": COURSE}).json()
+    assert got["definition"]["description"] == {"en-US": "Course", "fr-FR": "Cours"}
+
+
 def test_activities_of_an_unknown_activity(xv):
     got = xv.get("activities", {"activityId": "http://example.com/never-seen"})
     assert got.status_code == 200

@@ -660,6 +660,8 @@ VALID: list[tuple[str, str, Any]] = [
             "extensions": {"http://example.com/ext": 1},
         },
     ),
+    # XAPI-00002: numbers keep at least 32-bit float precision.
+    ("score-precise", "result.score", {"scaled": 0.123456789, "raw": 1234.56789012, "max": 1e6}),
     ("score-scaled-minus-1", "result.score", {"scaled": -1}),
     ("score-scaled-1", "result.score", {"scaled": 1}),
     ("score-raw-equals-min", "result.score", {"raw": 0, "min": 0, "max": 10}),
