@@ -149,3 +149,12 @@ def staff(db) -> dict[str, Any]:
         "learner": person("leo@example.com", manager=manager),
     }
     return {name: found.user for name, found in people.items()} | {"anonymous": AnonymousUser()}
+
+
+VERSIONS = ("1.0.3", "2.0.0")
+
+
+@pytest.fixture(params=VERSIONS)
+def xv(request, lrs_admin) -> Xapi:
+    """A client of each version: a test using it runs once per version the LRS speaks."""
+    return make_xapi(lrs_admin, version=request.param, name=f"Tool {request.param}")

@@ -49,6 +49,8 @@ CSRF_TRUSTED_ORIGINS = env_list("ECOTONE_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("ECOTONE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Where the activity IRIs of the Ecotone xAPI profile live (docs/xapi-profile.md).
 ECOTONE_XAPI_BASE = os.environ.get("ECOTONE_XAPI_BASE", f"{SITE_URL}/xapi/activities/")
+# The largest request body the LRS reads (statements with attachments, documents): beyond, 413.
+LRS_MAX_BODY_BYTES = int(os.environ.get("ECOTONE_LRS_MAX_BODY_BYTES", str(32 * 1024 * 1024)))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -40,6 +41,7 @@ from ecotone.lrs.validation import (
     StatementInvalid,
     is_iri,
     is_uuid,
+    loads,
     may_hold_empty,
     parse_timestamp,
 )
@@ -57,9 +59,24 @@ _FORM_HEADERS = {
 }
 
 
+# The largest request body the LRS reads (statements with their attachments, or a document).
+DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+
+
+class TooLarge(DomainError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            code="too_large", message=f"The request body exceeds {limit} bytes.", status=413
+        )
+
+
 class Unauthorized(DomainError):
     def __init__(self) -> None:
         super().__init__(code="unauthenticated", message="Send LRS client credentials.", status=401)
+
+
+# What ``about`` lists: every version a client may send, all answered as 2.0.0 or 1.0.3.
+SUPPORTED_VERSIONS = ("2.0.0", "1.0.3", "1.0.2", "1.0.1", "1.0.0")
 
 
 def negotiate(header: str | None) -> str:
@@ -95,6 +112,21 @@ class XapiRequest:
         return self.headers.get(name.lower())
 
 
+def _read_body(request: HttpRequest) -> bytes:
+    """The body, refused with a 413 beyond ``LRS_MAX_BODY_BYTES`` (declared or actually sent).
+
+    Read from the stream rather than ``request.body``, whose limit is the site's form limit.
+    """
+    limit = int(getattr(settings, "LRS_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES))
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if declared.isdigit() and int(declared) > limit:
+        raise TooLarge(limit)
+    body = bytes(request._body) if hasattr(request, "_body") else request.read(limit + 1)
+    if len(body) > limit:
+        raise TooLarge(limit)
+    return body
+
+
 def _from_django(request: HttpRequest) -> XapiRequest:
     headers = {key.lower(): value for key, value in request.headers.items()}
     params = {key: request.GET[key] for key in request.GET}
@@ -102,7 +134,7 @@ def _from_django(request: HttpRequest) -> XapiRequest:
         method=request.method or "GET",
         params=params,
         headers=headers,
-        body=request.body,
+        body=_read_body(request),
         user=getattr(request, "user", None),
     )
     if xreq.method == "POST" and "method" in params:
@@ -113,7 +145,11 @@ def _from_django(request: HttpRequest) -> XapiRequest:
 
 
 def _alternate(xreq: XapiRequest) -> XapiRequest:
-    """The 1.0.3 Alternate Request Syntax: ``POST ?method=PUT`` with everything in a form."""
+    """The 1.0.3 Alternate Request Syntax: ``POST ?method=PUT`` with everything in a form.
+
+    The form's ``Content-Type`` (which the specification only recommends) describes ``content``;
+    without it, ``content`` is taken as ``application/json``.
+    """
     method = xreq.params.pop("method").upper()
     if xreq.params:
         raise StatementInvalid("with ?method=, every other parameter belongs in the form body")
@@ -124,7 +160,11 @@ def _alternate(xreq: XapiRequest) -> XapiRequest:
     headers = {key: value for key, value in xreq.headers.items() if key not in ("content-type",)}
     params: dict[str, str] = {}
     body = b""
-    for name, value in parse_qsl(xreq.body.decode(), keep_blank_values=True):
+    try:
+        form = parse_qsl(xreq.body.decode(), keep_blank_values=True)
+    except UnicodeDecodeError:
+        raise StatementInvalid("the form body is not UTF-8") from None
+    for name, value in form:
         if name.lower() in _FORM_HEADERS:
             headers[name.lower()] = value
         elif name == "content":
@@ -133,6 +173,8 @@ def _alternate(xreq: XapiRequest) -> XapiRequest:
             params[name] = value
     if headers.get("x-experience-api-version", "").startswith("2"):
         raise StatementInvalid("xAPI 2.0 has no alternate request syntax")
+    if body and "content-type" not in headers:
+        headers["content-type"] = "application/json"
     return XapiRequest(method=method, params=params, headers=headers, body=body, user=xreq.user)
 
 
@@ -196,13 +238,29 @@ def _error(status: int, message: str) -> HttpResponse:
 Handler = Callable[[XapiRequest], HttpResponse]
 
 
-def endpoint(*, methods: set[str], authenticated: bool = True) -> Callable[[Handler], Any]:
-    """Wrap a resource: parse, negotiate, answer errors, set the xAPI and CORS headers."""
+def _early_version(request: HttpRequest) -> str:
+    """The version to answer an error in before the request is read (a 413, say): the client's
+    header when it names a supported version, else 2.0.0."""
+    try:
+        return negotiate(request.headers.get(VERSION_HEADER))
+    except StatementInvalid:
+        return V2
+
+
+def endpoint(
+    *, methods: set[str], authenticated: bool = True, consistent: bool = False
+) -> Callable[[Handler], Any]:
+    """Wrap a resource: parse, negotiate, answer errors, set the xAPI and CORS headers.
+
+    ``consistent``: every answer (errors included) carries ``X-Experience-API-Consistent-Through``,
+    the moment the request began: every statement stored before it is in any result.
+    """
 
     def wrap(handler: Handler) -> Any:
         @csrf_exempt
         def view(request: HttpRequest) -> HttpResponse:
-            version = V2
+            version = _early_version(request)
+            began = format_time(timezone.now())
             if request.method == "OPTIONS":
                 response = HttpResponse(status=204)
             else:
@@ -225,6 +283,8 @@ def endpoint(*, methods: set[str], authenticated: bool = True) -> Callable[[Hand
                     if error.status == 401:
                         response["WWW-Authenticate"] = 'Basic realm="xAPI"'
             response[VERSION_HEADER] = version
+            if consistent:
+                response[CONSISTENT_HEADER] = began
             response["Access-Control-Allow-Origin"] = request.headers.get("Origin", "*")
             response["Access-Control-Allow-Methods"] = "GET, HEAD, PUT, POST, DELETE, OPTIONS"
             response["Access-Control-Allow-Headers"] = (
@@ -277,8 +337,8 @@ def _agent_param(xreq: XapiRequest, name: str = "agent") -> dict[str, Any]:
     if raw is None:
         raise StatementInvalid("is required", name)
     try:
-        value = json.loads(raw)
-    except ValueError:
+        value = loads(raw)
+    except StatementInvalid:
         raise StatementInvalid("must be a JSON agent", name) from None
     if not isinstance(value, dict):
         raise StatementInvalid("must be a JSON agent", name)
@@ -321,22 +381,14 @@ _QUERY = {
 }
 
 
-@endpoint(methods={"GET", "HEAD", "PUT", "POST"})
+@endpoint(methods={"GET", "HEAD", "PUT", "POST"}, consistent=True)
 def statements(xreq: XapiRequest) -> HttpResponse:
     """The statements resource."""
     principal = authenticate(xreq)
     if xreq.method in ("PUT", "POST"):
         _require(principal, "statements/write", "all")
         return _write_statements(xreq, principal)
-    consistent = format_time(timezone.now())
-    try:
-        response = _read_statements(xreq, principal)
-    except DomainError as error:
-        response = _error(error.status, error.message)
-    except StatementInvalid as error:
-        response = _error(400, str(error))
-    response[CONSISTENT_HEADER] = consistent
-    return response
+    return _read_statements(xreq, principal)
 
 
 def _parse_multipart(xreq: XapiRequest) -> list[tuple[dict[str, str], bytes]]:
@@ -398,14 +450,13 @@ def _statements_body(xreq: XapiRequest) -> tuple[Any, dict[str, tuple[str, bytes
             if algorithm is None or algorithm(content).hexdigest() != sha2.lower():
                 raise StatementInvalid(f"an attachment part does not match its {HASH_HEADER}")
             attachments[sha2] = (headers.get("content-type", "application/octet-stream"), content)
-    elif media in ("application/json", ""):
+    elif media == "application/json":
         body = xreq.body
+    elif not media:
+        raise StatementInvalid("a Content-Type header is required (application/json)")
     else:
         raise StatementInvalid(f"content type {media!r} is not accepted here")
-    try:
-        return json.loads(body or b"null"), attachments
-    except (ValueError, UnicodeDecodeError):
-        raise StatementInvalid("the body is not valid JSON") from None
+    return loads(body or b"null"), attachments
 
 
 def _write_statements(xreq: XapiRequest, principal: Principal) -> HttpResponse:
@@ -423,8 +474,9 @@ def _write_statements(xreq: XapiRequest, principal: Principal) -> HttpResponse:
     else:
         _check_params(xreq, set())
         batch = body if isinstance(body, list) else [body]
-        if not all(isinstance(item, dict) for item in batch):
-            raise StatementInvalid("the body must be a statement or a list of statements")
+        if not batch or not all(isinstance(item, dict) for item in batch):
+            raise StatementInvalid("the body must be a statement or a non-empty list of statements")
+        _check_unique_ids(batch)
     signatures.check_statements(batch, attachments)
     ids = services.store_statements(
         statements=batch,
@@ -436,6 +488,19 @@ def _write_statements(xreq: XapiRequest, principal: Principal) -> HttpResponse:
     if xreq.method == "PUT":
         return HttpResponse(status=204)
     return _json(ids)
+
+
+def _check_unique_ids(batch: list[dict[str, Any]]) -> None:
+    """One statement id twice in one batch is a 400, whatever the two statements hold."""
+    seen: set[str] = set()
+    for index, item in enumerate(batch):
+        found = item.get("id")
+        if isinstance(found, str):
+            if found.lower() in seen:
+                raise StatementInvalid(
+                    "this statement id is already used earlier in the batch", f"[{index}].id"
+                )
+            seen.add(found.lower())
 
 
 def _read_statements(xreq: XapiRequest, principal: Principal) -> HttpResponse:
@@ -771,26 +836,34 @@ def _documents(
     document_id = xreq.params.get(id_param)
     if xreq.method in ("GET", "HEAD"):
         _check_params(xreq, allowed | {id_param, "since"})
+        since = _time_param(xreq, "since")  # checked always; with an id it selects nothing more
         if document_id is not None:
-            if "since" in xreq.params:
-                raise StatementInvalid(f"since cannot be combined with {id_param}", "since")
             return _document_response(selectors.document(scope, document_id))
-        return _json(selectors.document_ids(scope, _time_param(xreq, "since")))
-    _check_params(xreq, allowed | {id_param})
+        return _json(selectors.document_ids(scope, since))
+    _check_params(xreq, allowed | {id_param} | ({"since"} if xreq.method == "DELETE" else set()))
     if xreq.method == "DELETE":
         if document_id is None and not delete_all:
             raise StatementInvalid("is required", id_param)
+        since = _time_param(xreq, "since")
         services.delete_documents(
-            scope=scope, document_id=document_id, if_match=xreq.header("if-match")
+            scope=scope,
+            document_id=document_id,
+            if_match=xreq.header("if-match"),
+            since=since if document_id is None else None,
         )
         return HttpResponse(status=204)
     if document_id is None:
         raise StatementInvalid("is required", id_param)
+    content_type = xreq.headers.get("content-type", "").strip()
+    if not content_type:
+        raise StatementInvalid("a Content-Type header is required")
+    if xreq.media_type == "application/json":
+        loads(xreq.body or b"null", "the JSON document")
     services.save_document(
         scope=scope,
         document_id=document_id,
         content=xreq.body,
-        content_type=xreq.headers.get("content-type", "application/octet-stream"),
+        content_type=content_type,
         merge=xreq.method == "POST",
         if_match=xreq.header("if-match"),
         if_none_match=xreq.header("if-none-match"),
@@ -902,10 +975,16 @@ def activities(xreq: XapiRequest) -> HttpResponse:
 
 @endpoint(methods={"GET", "HEAD"}, authenticated=False)
 def about(xreq: XapiRequest) -> HttpResponse:
-    """Versions and extensions of this LRS; no authentication."""
+    """Versions and extensions of this LRS; no authentication.
+
+    Answered in the client's version like everything else: a 1.0.x client is told the 1.0.x
+    versions (a 1.0.3 ``about`` may list only 0.9, 0.95 and 1.0.x, XAPI-00316); a 2.0 client, or
+    one that sends no version, every version.
+    """
+    versions = [v for v in SUPPORTED_VERSIONS if xreq.version == V2 or v.startswith("1.0.")]
     return _json(
         {
-            "version": [V2, V1],
+            "version": versions,
             "extensions": {"https://w3id.org/xapi/ecotone/extensions/lrs": {"name": "Ecotone"}},
         }
     )

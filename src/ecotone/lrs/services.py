@@ -45,6 +45,7 @@ from ecotone.lrs.validation import (
     VOIDED,
     StatementInvalid,
     is_iri,
+    loads,
     parse_timestamp,
     validate_statement,
 )
@@ -759,6 +760,12 @@ def etag_of(content: bytes) -> str:
     return hashlib.sha1(content, usedforsecurity=False).hexdigest()
 
 
+def _tags(header: str) -> set[str]:
+    """The entity tags of an If-Match / If-None-Match header. ETags are hex digests, so they
+    compare without regard to case (a client may upper-case one)."""
+    return {tag.strip().strip('"').lower() for tag in header.split(",")}
+
+
 def _check_preconditions(
     current: Document | None,
     *,
@@ -766,12 +773,13 @@ def _check_preconditions(
     if_none_match: str | None,
     required: bool,
 ) -> None:
+    """412 when If-Match / If-None-Match fail; 409 (``required``) for neither over a document."""
     if if_match is not None:
-        tags = {tag.strip().strip('"') for tag in if_match.split(",")}
+        tags = _tags(if_match)
         if current is None or ("*" not in tags and current.etag not in tags):
             raise PreconditionFailed("If-Match does not match the current document.")
     if if_none_match is not None:
-        tags = {tag.strip().strip('"') for tag in if_none_match.split(",")}
+        tags = _tags(if_none_match)
         if current is not None and ("*" in tags or current.etag in tags):
             raise PreconditionFailed("If-None-Match: the document exists.")
     if required and current is not None and if_match is None and if_none_match is None:
@@ -782,12 +790,28 @@ def _check_preconditions(
 
 def _json_object(content: bytes, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
+        value = loads(content, what)
+    except StatementInvalid:
         value = None
     if not isinstance(value, dict):
         raise StatementInvalid(f"{what} must be a JSON object to be merged")
     return value
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type.split(";")[0].strip().lower() == "application/json"
+
+
+def _merged(current: Document, content: bytes, content_type: str) -> bytes:
+    """A POST onto a stored document: both must be JSON objects (and the POST application/json);
+    the posted top-level keys replace the stored ones."""
+    if not _is_json(content_type):
+        raise StatementInvalid("a POST onto a stored JSON document must be application/json")
+    incoming = _json_object(content, "the posted document")
+    if not _is_json(current.content_type):
+        raise StatementInvalid("the stored document is not JSON and cannot be merged")
+    merged = {**_json_object(bytes(current.content), "the stored document"), **incoming}
+    return json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def save_document(
@@ -801,7 +825,12 @@ def save_document(
     if_none_match: str | None = None,
     precondition_required: bool = False,
 ) -> Document:
-    """PUT (replace) or POST (merge JSON objects) a document, honouring ETag preconditions."""
+    """PUT (replace) or POST (merge JSON objects) a document, honouring ETag preconditions.
+
+    A POST to a document that does not exist stores it as a PUT would, whatever its type; a POST
+    onto a stored one merges (``_merged``). ``precondition_required``: a PUT over an existing
+    document without If-Match / If-None-Match is a 409. The whole write is one transaction.
+    """
     with transaction.atomic():
         current = (
             Document.objects.select_for_update()
@@ -814,13 +843,8 @@ def save_document(
             if_none_match=if_none_match,
             required=precondition_required and not merge,
         )
-        if merge:
-            incoming = _json_object(content, "the posted document")
-            if current is not None:
-                if not current.content_type.startswith("application/json"):
-                    raise StatementInvalid("the stored document is not JSON and cannot be merged")
-                merged = {**_json_object(bytes(current.content), "the stored document"), **incoming}
-                content = json.dumps(merged, separators=(",", ":")).encode()
+        if merge and current is not None:
+            content = _merged(current, content, content_type)
             content_type = "application/json"
         now = timezone.now()
         if current is None:
@@ -841,11 +865,18 @@ def save_document(
 
 
 def delete_documents(
-    *, scope: DocumentScope, document_id: str | None, if_match: str | None = None
+    *,
+    scope: DocumentScope,
+    document_id: str | None,
+    if_match: str | None = None,
+    since: datetime | None = None,
 ) -> int:
-    """Delete one document, or (state only) every document of the scope when no id is given."""
+    """Delete one document, or (state only) every document of the scope when no id is given
+    (with ``since``: those updated after it)."""
     with transaction.atomic():
         documents = Document.objects.filter(**scope.filter())
+        if since is not None:
+            documents = documents.filter(updated__gt=since)
         if document_id is not None:
             current = documents.select_for_update().filter(document_id=document_id).first()
             if if_match is not None:

@@ -7,12 +7,12 @@ check: the statement is stored as received (then normalised by ``statements.prep
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-import isodate  # type: ignore[import-untyped]
 import langcodes
 from pydantic import (
     BaseModel,
@@ -54,8 +54,68 @@ _UUID = re.compile(
 )
 _MBOX = re.compile(r"mailto:[^@\s]+@[^@\s]+")
 _SHA1 = re.compile(r"[0-9a-fA-F]{40}")
+# The date-times 2.0 accepts (RFC 3339, as the statements of both versions have always used)...
 _TIMESTAMP = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|z|[+-]\d{2}:?\d{2})?"
+)
+# ...and what else ISO 8601 allows, which 1.0.3 accepts: the basic format, a decimal comma, an
+# offset in hours only.
+_ISO_EXTENDED = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|z|[+-]\d{2}(?::?\d{2})?)?"
+)
+_ISO_BASIC = re.compile(r"\d{8}[Tt]\d{6}(?:[.,]\d+)?(?:Z|z|[+-]\d{2}(?:\d{2})?)?")
+# ISO 8601 durations: PnYnMnDTnHnMnS (at least one component, a T only before a time part, a
+# fraction only on the last component) or PnW alone.
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_DURATION = re.compile(
+    rf"P(?=\d|T\d)(?:{_NUMBER}Y)?(?:{_NUMBER}M)?(?:{_NUMBER}D)?"
+    rf"(?:T(?=\d)(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?|P{_NUMBER}W"
+)
+# RFC 5646 (BCP 47) well-formed tags: langtag, private use, or a grandfathered tag.
+_ALNUM = "[A-Za-z0-9]"
+_LANGTAG = re.compile(
+    r"(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"  # language, extended language
+    r"(?:-[A-Za-z]{4})?"  # script
+    r"(?:-(?:[A-Za-z]{2}|\d{3}))?"  # region
+    rf"(?:-(?:{_ALNUM}{{5,8}}|\d{_ALNUM}{{3}}))*"  # variants
+    rf"(?:-[0-9A-WYZa-wyz](?:-{_ALNUM}{{2,8}})+)*"  # extensions
+    rf"(?:-[Xx](?:-{_ALNUM}{{1,8}})+)?"  # private use
+    rf"|[Xx](?:-{_ALNUM}{{1,8}})+"
+)
+_GRANDFATHERED = frozenset(
+    [
+        "en-gb-oed",
+        "i-ami",
+        "i-bnn",
+        "i-default",
+        "i-enochian",
+        "i-hak",
+        "i-klingon",
+        "i-lux",
+        "i-mingo",
+        "i-navajo",
+        "i-pwn",
+        "i-tao",
+        "i-tay",
+        "i-tsu",
+        "sgn-be-fr",
+        "sgn-be-nl",
+        "sgn-ch-de",
+        "art-lojban",
+        "cel-gaulish",
+        "no-bok",
+        "no-nyn",
+        "zh-guoyu",
+        "zh-hakka",
+        "zh-min",
+        "zh-min-nan",
+        "zh-xiang",
+    ]
+)
+# RFC 6838 media types: type/subtype with optional parameters.
+_TOKEN = r"[A-Za-z0-9!#$&^_.+-]+"
+_MEDIA_TYPE = re.compile(
+    rf"{_TOKEN}/{_TOKEN}(?:\s*;\s*{_TOKEN}=(?:{_TOKEN}|\"(?:[^\"\\\\]|\\\\.)*\"))*"
 )
 _VERSION = {V1: re.compile(r"1\.0(\.\d+)?"), V2: re.compile(r"(1|2)\.0(\.\d+)?")}
 
@@ -70,7 +130,43 @@ def is_iri(value: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def is_language_tag(value: str) -> bool:
-    return bool(value) and langcodes.tag_is_valid(value)
+    """An RFC 5646 tag: well-formed by its grammar (or grandfathered) and of known subtags."""
+    if value.lower() in _GRANDFATHERED:
+        return True
+    return bool(_LANGTAG.fullmatch(value)) and langcodes.tag_is_valid(value)
+
+
+def is_duration(value: str) -> bool:
+    """An ISO 8601 duration as xAPI uses them (``PT1H30M``, ``P1D``, ``P2W``, ``PT0.5S``)."""
+    return bool(_DURATION.fullmatch(value)) and not re.search(r"[.,]\d+[A-Z].", value)
+
+
+def is_media_type(value: str) -> bool:
+    """An RFC 6838 Internet Media Type (``type/subtype`` and optional parameters)."""
+    return bool(_MEDIA_TYPE.fullmatch(value.strip()))
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise StatementInvalid(f"the JSON object has the key {twice!r} twice")
+    return found
+
+
+def _no_constant(name: str) -> Any:
+    raise StatementInvalid(f"{name} is not a JSON number")
+
+
+def loads(raw: bytes | str, what: str = "the body") -> Any:
+    """Parse JSON strictly: a duplicate key in any object or ``NaN``/``Infinity`` is a 400."""
+    try:
+        return json.loads(raw, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
+    except (ValueError, UnicodeDecodeError) as error:
+        if isinstance(error, StatementInvalid):
+            raise
+        raise StatementInvalid(f"{what} is not valid JSON") from None
 
 
 def is_uuid(value: str) -> bool:
@@ -78,9 +174,10 @@ def is_uuid(value: str) -> bool:
 
 
 def parse_timestamp(value: str) -> datetime:
-    """An ISO 8601 / RFC 3339 date-time; no offset means UTC; ``-00:00`` is refused."""
-    match = _TIMESTAMP.fullmatch(value)
-    if not match or value.endswith(("-00:00", "-0000")):
+    """An ISO 8601 date-time (extended or basic format); no offset means UTC; ``-00:00`` (RFC
+    3339's "offset unknown") is refused. ``is_rfc3339`` tells the narrower form 2.0 requires."""
+    match = _ISO_EXTENDED.fullmatch(value) or _ISO_BASIC.fullmatch(value)
+    if not match or value.endswith(("-00:00", "-0000", "-00")):
         raise ValueError("must be an ISO 8601 date and time, such as 2026-01-31T12:00:00Z")
     try:
         parsed = datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
@@ -89,6 +186,11 @@ def parse_timestamp(value: str) -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed
+
+
+def is_rfc3339(value: str) -> bool:
+    """The extended ISO 8601 form of RFC 3339 (xAPI 2.0 timestamps)."""
+    return bool(_TIMESTAMP.fullmatch(value))
 
 
 def _iri(value: str) -> str:
@@ -344,12 +446,8 @@ class Result(_Strict):
     @field_validator("duration")
     @classmethod
     def _duration(cls, value: str) -> str:
-        if not value.startswith("P"):
+        if not is_duration(value):
             raise ValueError("must be an ISO 8601 duration such as PT1H30M")
-        try:
-            isodate.parse_duration(value)
-        except (isodate.ISO8601Error, ValueError):
-            raise ValueError("must be an ISO 8601 duration such as PT1H30M") from None
         return value
 
 
@@ -438,6 +536,13 @@ class Attachment(_Strict):
 
     _usage = field_validator("usageType", "fileUrl")(_iri)
     _maps = field_validator("display", "description")(_language_map)
+
+    @field_validator("contentType")
+    @classmethod
+    def _content_type(cls, value: str) -> str:
+        if not is_media_type(value):
+            raise ValueError("must be an Internet Media Type such as text/plain")
+        return value
 
     @field_validator("sha2")
     @classmethod
@@ -646,7 +751,20 @@ def validate_statement(
         raise _explain(error, prefix) from None
     if parsed.version is not None and not _VERSION[version].fullmatch(parsed.version):
         raise StatementInvalid(f"{parsed.version!r} is not a supported version", f"{prefix}version")
+    if version == V2:
+        _check_rfc3339(parsed, prefix)
     _check_context(parsed, prefix)
+
+
+def _check_rfc3339(statement: Statement1 | Statement2, prefix: str) -> None:
+    """2.0 timestamps follow RFC 3339 (1.0.3 takes any ISO 8601 date-time)."""
+    for where, node in (("", statement), ("object.", statement.object)):
+        stamp = getattr(node, "timestamp", None)
+        if stamp is not None and not is_rfc3339(stamp):
+            raise StatementInvalid(
+                "must be an RFC 3339 date and time, such as 2026-01-31T12:00:00Z",
+                f"{prefix}{where}timestamp",
+            )
 
 
 def _check_context(statement: Statement1 | Statement2, prefix: str) -> None:
