@@ -121,12 +121,7 @@ def _record(person: Person, course: Course, progress: Progress) -> bool:
 
 def consume_all() -> int:
     """Consume until the cursor reaches the newest statement; each batch is its own transaction."""
-    total = 0
-    more = True
-    while more:
-        moved, more = consume_inbound()
-        total += moved
-    return total
+    return evidence.drain(consume_inbound)
 
 
 @recurring("content.inbound_xapi", every=timedelta(minutes=1))

@@ -181,6 +181,17 @@ def advance_cursor(cursor: ConsumerCursor, seq: int) -> None:
         cursor.save(update_fields=["seq", "updated"])
 
 
+def drain(step: Callable[[], tuple[int, bool]]) -> int:
+    """Run a consumer's ``step`` (one batch, one transaction: returns how much it recorded and
+    whether more may be waiting) until the cursor reaches the newest statement; the total."""
+    total = 0
+    more = True
+    while more:
+        recorded, more = step()
+        total += recorded
+    return total
+
+
 _listeners: list[Callable[[], None]] = []
 _last_signal = 0.0
 _signal_lock = threading.Lock()

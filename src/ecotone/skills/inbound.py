@@ -112,12 +112,7 @@ def consume_inbound(*, limit: int = BATCH) -> tuple[int, bool]:
 
 def consume_all() -> int:
     """Consume until the cursor reaches the newest statement; each batch is its own transaction."""
-    total = 0
-    more = True
-    while more:
-        created, more = consume_inbound()
-        total += created
-    return total
+    return evidence.drain(consume_inbound)
 
 
 @recurring("skills.inbound_xapi", every=timedelta(minutes=1))
