@@ -251,6 +251,16 @@ def test_wrong_type_in_path_is_422(as_user):
     assert response.json()["code"] == "invalid_input"
 
 
+@pytest.mark.parametrize("body", ['"Abc"', "[]", "42", "null", "true"])
+def test_a_body_that_is_not_a_json_object_is_422(as_user, body):
+    client, headers = as_user("admin")
+    for path in ("/api/v1/courses", "/api/v1/people"):
+        response = client.post(path, body, content_type="application/json", **headers)
+        # "Abc" once became a course titled "Abc": the string's .title() read as its field
+        assert response.status_code == 422, (path, response.content)
+        assert response.json()["errors"] == {"__all__": ["The request body must be a JSON object."]}
+
+
 def test_admin_creates_person(as_user, org):
     response = call(
         as_user,

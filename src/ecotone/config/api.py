@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import SimpleRateThrottle
 
@@ -92,6 +93,24 @@ class ApiRateThrottle(SimpleRateThrottle):
         return max(1.0, period - (now - history[-1])) if history else float(period)
 
 
+class BodyNotAnObject(ValueError):
+    pass
+
+
+class ObjectBodyParser(Parser):
+    """Every request body of the API is a JSON object: anything else is a 422 (``invalid_input``).
+
+    Without this, a bare string reaches an input schema as an object whose attributes are read:
+    ``"abc"`` given to a schema with a ``title`` field became a course titled "Abc".
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise BodyNotAnObject("The request body must be a JSON object.")
+        return data
+
+
 class EcotoneApi(NinjaAPI):
     """NinjaAPI whose schema says that error bodies are ``application/problem+json``."""
 
@@ -118,6 +137,7 @@ api = EcotoneApi(
         "problem+json documents. See docs/api.md."
     ),
     auth=[TokenAuth(), CsrfSessionAuth()],
+    parser=ObjectBodyParser(),
     throttle=[ApiRateThrottle()],
     docs_url="/docs",
 )
@@ -178,6 +198,14 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BodyNotAnObject):  # the parser's refusal, wrapped by ninja
+        return problem_response(
+            request,
+            status=422,
+            code="invalid_input",
+            detail="Some fields are invalid.",
+            errors={"__all__": [str(exc.__cause__)]},
+        )
     if exc.status_code == 403:
         # The one HttpError of our own auth classes: a session write without the CSRF token.
         return problem_response(
