@@ -12,6 +12,7 @@ from ecotone.kernel.errors import DomainError, Forbidden
 from ecotone.kernel.models import SecurityEvent
 from ecotone.lrs import services
 from ecotone.lrs.models import ActivityMapping, LrsClient
+from ecotone.skills.models import Skill, SkillCategory
 
 
 def test_lrs_permission_matrix(staff):
@@ -187,10 +188,82 @@ def test_mappings_page(client, staff, django_assert_num_queries):
     mapping = ActivityMapping.objects.get()
     assert mapping.skill_refs == ["sql"]
     client.get("/xapi/mappings/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # one of them resolves every mapping's skills at once
         page = client.get("/xapi/mappings/")
     assert b"https://lms.example/courses/42" in page.content
+    assert b"no such skill" in page.content  # the test company has no skill called sql
+    assert b"data-confirm=" in page.content  # removing asks first
     assert client.post(f"/xapi/mappings/{mapping.pk}/delete/").status_code == 302
     assert ActivityMapping.objects.count() == 0
     client.force_login(staff["ld"])
     assert client.get("/xapi/mappings/").status_code == 403
+
+
+def _skill(slug: str, **fields: object) -> Skill:
+    category, _ = SkillCategory.objects.get_or_create(slug="data", defaults={"name": "Data"})
+    return Skill.objects.create(name=slug.upper(), slug=slug, category=category, **fields)
+
+
+def test_mappings_page_warns_of_skills_that_do_not_exist(client, staff):
+    _skill("sql", external_id="https://skills.example/sql")
+    client.force_login(staff["admin"])
+    response = client.post(
+        "/xapi/mappings/",
+        {
+            "activity_iri": "https://lms.example/a",
+            "skill_refs": "https://skills.example/sql\nSQL\npyhton\n",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "No skill is called pyhton yet" in text  # by external id and by name they resolve
+    assert text.count("no such skill") == 1
+    assert ActivityMapping.objects.get().skill_refs == [
+        "https://skills.example/sql",
+        "SQL",
+        "pyhton",
+    ]
+
+
+def test_mapping_api(staff):
+    from django.test import Client
+
+    _skill("sql")
+    api = Client(enforce_csrf_checks=False)
+    api.force_login(staff["admin"])
+    put = api.put(
+        "/api/v1/lrs/mappings",
+        json.dumps({"activity_iri": "https://lms.example/a", "skill_refs": ["sql", "nope"]}),
+        content_type="application/json",
+    )
+    assert put.status_code == 200, put.content
+    body = put.json()
+    assert body["skill_refs"] == ["sql", "nope"]
+    assert body["unknown_skill_refs"] == ["nope"]
+    replaced = api.put(
+        "/api/v1/lrs/mappings",
+        json.dumps({"activity_iri": "https://lms.example/a", "skill_refs": ["sql"], "label": "A"}),
+        content_type="application/json",
+    )
+    assert replaced.json()["id"] == body["id"]  # one mapping per activity
+    listed = api.get("/api/v1/lrs/mappings").json()
+    assert [(m["label"], m["skill_refs"], m["unknown_skill_refs"]) for m in listed] == [
+        ("A", ["sql"], [])
+    ]
+    bad = api.put(
+        "/api/v1/lrs/mappings",
+        json.dumps({"activity_iri": "not an iri", "skill_refs": ["sql"]}),
+        content_type="application/json",
+    )
+    assert bad.status_code in (400, 422)
+    assert "IRI" in bad.content.decode()
+    assert api.delete(f"/api/v1/lrs/mappings/{body['id']}").status_code == 204
+    assert api.delete(f"/api/v1/lrs/mappings/{body['id']}").status_code == 404
+    assert ActivityMapping.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", ["ld", "manager", "learner"])
+def test_mapping_api_is_for_admins(client, staff, role):
+    client.force_login(staff[role])
+    assert client.get("/api/v1/lrs/mappings").status_code == 403

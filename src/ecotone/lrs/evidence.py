@@ -181,6 +181,30 @@ def advance_cursor(cursor: ConsumerCursor, seq: int) -> None:
         cursor.save(update_fields=["seq", "updated"])
 
 
+_skill_resolvers: list[Callable[[Sequence[str]], set[str]]] = []
+
+
+def resolve_skill_refs_with(resolver: Callable[[Sequence[str]], set[str]]) -> None:
+    """Register how skill references of mappings resolve: ``resolver(refs)`` returns those that
+    name a skill (the skills app registers one; the LRS cannot look skills up itself)."""
+    if resolver not in _skill_resolvers:
+        _skill_resolvers.append(resolver)
+
+
+def unknown_skill_refs(refs: Sequence[str]) -> list[str]:
+    """The references that name no skill today, in their order (none when nobody resolves them).
+
+    A mapping may name a skill before it exists (an import to come): its statements count from
+    the day the skill does. The pages warn about such references instead of refusing them.
+    """
+    if not _skill_resolvers or not refs:
+        return []
+    known: set[str] = set()
+    for resolver in _skill_resolvers:
+        known |= resolver(refs)
+    return [ref for ref in dict.fromkeys(refs) if ref not in known]
+
+
 def drain(step: Callable[[], tuple[int, bool]]) -> int:
     """Run a consumer's ``step`` (one batch, one transaction: returns how much it recorded and
     whether more may be waiting) until the cursor reaches the newest statement; the total."""

@@ -27,7 +27,7 @@ class MappingForm(forms.Form):
     skill_refs = forms.CharField(
         label="Skills",
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Skill identifiers (URI or slug), one per line.",
+        help_text="One per line: a skill's slug, external id or exact name.",
     )
 
     def skill_list(self) -> list[str]:

@@ -1,4 +1,5 @@
-"""JSON adapters for LRS clients (admins): list, create (the secret is shown once), revoke."""
+"""JSON adapters for admins: LRS clients (list, create: the secret is shown once, revoke) and
+activity mappings (list, map, remove)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from ninja import Field, Path, Router, Schema, Status
 from pydantic import field_validator
 
 from ecotone.kernel.problems import ERRORS
-from ecotone.lrs import selectors, services
-from ecotone.lrs.models import LrsClient
+from ecotone.lrs import evidence, selectors, services
+from ecotone.lrs.models import ActivityMapping, LrsClient
 
 router = Router(tags=["lrs"])
 
 ClientId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The client's id.")]
+MappingId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The mapping's id.")]
 
 
 class ClientOut(Schema):
@@ -82,3 +84,81 @@ def create_client(request: HttpRequest, payload: ClientIn) -> Status[IssuedClien
 def revoke_client(request: HttpRequest, client_id: ClientId) -> ClientOut:
     client = selectors.client_for(request.user, client_id)
     return _out(services.revoke_client(actor=request.user, client=client))
+
+
+# --- Activity mappings ----------------------------------------------------------------------------
+
+
+class MappingOut(Schema):
+    id: int
+    activity_iri: str
+    label: str
+    skill_refs: list[str] = Field(description="Skills by slug, external id or exact name.")
+    unknown_skill_refs: list[str] = Field(
+        description="The references that name no skill yet: they count once the skill exists."
+    )
+    created_at: dt.datetime
+
+
+class MappingIn(Schema):
+    activity_iri: str = Field(
+        min_length=1, max_length=2048, description="The activity id the tool sends."
+    )
+    skill_refs: list[str] = Field(min_length=1, max_length=50)
+    label: str = Field(default="", max_length=200)
+
+    @field_validator("activity_iri", "label", "skill_refs", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        text = " ".join(value) if isinstance(value, list) else value
+        if isinstance(text, str) and "\x00" in text:
+            raise ValueError("Text cannot contain NUL characters.")
+        return value
+
+
+def _mapping_out(mapping: ActivityMapping, unknown: set[str]) -> MappingOut:
+    return MappingOut(
+        id=mapping.pk,
+        activity_iri=mapping.activity_iri,
+        label=mapping.label,
+        skill_refs=list(mapping.skill_refs),
+        unknown_skill_refs=[ref for ref in mapping.skill_refs if ref in unknown],
+        created_at=mapping.created_at,
+    )
+
+
+@router.get(
+    "/lrs/mappings", response={200: list[MappingOut], **ERRORS}, summary="Activity mappings"
+)
+def list_mappings(request: HttpRequest) -> list[MappingOut]:
+    """External activities whose completions count as evidence of skills."""
+    listed = list(selectors.mappings(request.user))
+    unknown = set(evidence.unknown_skill_refs([ref for m in listed for ref in m.skill_refs]))
+    return [_mapping_out(mapping, unknown) for mapping in listed]
+
+
+@router.put(
+    "/lrs/mappings", response={200: MappingOut, **ERRORS}, summary="Map an activity to skills"
+)
+def map_activity(request: HttpRequest, payload: MappingIn) -> MappingOut:
+    """Create the mapping of an activity IRI, or replace it: one mapping per activity."""
+    mapping = services.map_activity(
+        actor=request.user,
+        activity_iri=payload.activity_iri,
+        skill_refs=payload.skill_refs,
+        label=payload.label,
+    )
+    return _mapping_out(mapping, set(evidence.unknown_skill_refs(mapping.skill_refs)))
+
+
+@router.delete(
+    "/lrs/mappings/{mapping_id}",
+    response={204: None, **ERRORS},
+    summary="Remove an activity mapping",
+)
+def unmap_activity(request: HttpRequest, mapping_id: MappingId) -> Status[None]:
+    """Statements already turned into evidence keep it; new ones about the activity do not count."""
+    services.unmap_activity(
+        actor=request.user, mapping=selectors.mapping_for(request.user, mapping_id)
+    )
+    return Status(204, None)

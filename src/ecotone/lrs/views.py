@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ecotone.kernel.errors import DomainError
 from ecotone.kernel.forms import add_domain_error
-from ecotone.lrs import profile, selectors, services
+from ecotone.lrs import evidence, profile, selectors, services
 from ecotone.lrs.forms import BrowseForm, ClientForm, MappingForm
 from ecotone.lrs.selectors import StatementQuery
 from ecotone.people.models import Person
@@ -113,7 +113,7 @@ def mappings(request: HttpRequest) -> HttpResponse:
     form = MappingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.map_activity(
+            mapping = services.map_activity(
                 actor=request.user,
                 activity_iri=form.cleaned_data["activity_iri"],
                 skill_refs=form.skill_list(),
@@ -123,11 +123,22 @@ def mappings(request: HttpRequest) -> HttpResponse:
             add_domain_error(form, error)
         else:
             messages.success(request, "Mapped: its completions now count as skill evidence.")
+            unknown = evidence.unknown_skill_refs(mapping.skill_refs)
+            if unknown:
+                messages.warning(
+                    request,
+                    f"No skill is called {', '.join(unknown)} yet: statements count for it "
+                    "once a skill with that slug, external id or name exists.",
+                )
             return redirect("lrs:mappings")
+    listed = list(selectors.mappings(request.user))
+    unknown_refs = set(
+        evidence.unknown_skill_refs([ref for item in listed for ref in item.skill_refs])
+    )
     return render(
         request,
         "lrs/mappings.html",
-        {"mappings": list(selectors.mappings(request.user)), "form": form},
+        {"mappings": listed, "unknown_refs": unknown_refs, "form": form},
         status=400 if form.errors else 200,
     )
 

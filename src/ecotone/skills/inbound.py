@@ -19,7 +19,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from django.db import transaction
@@ -50,6 +50,13 @@ def _skills_for(refs: Iterable[str]) -> dict[str, Skill]:
             if ref in wanted:
                 found.setdefault(ref, skill)
     return found
+
+
+def _known_refs(refs: Sequence[str]) -> set[str]:
+    return set(_skills_for(refs))
+
+
+evidence.resolve_skill_refs_with(_known_refs)
 
 
 def _note(record: evidence.EvidenceRecord) -> str:

@@ -12,6 +12,12 @@
     return target instanceof Element ? target.closest(selector) : null;
   }
 
+  /* Destructive actions: forms marked data-confirm ask first. */
+  document.addEventListener("submit", function (event) {
+    var form = closest(event.target, "form[data-confirm]");
+    if (form && !window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+  });
+
   /* Navigation toggle on narrow screens. */
   function toggleNav(button) {
     var nav = document.getElementById(button.getAttribute("aria-controls"));

@@ -1,11 +1,3 @@
-// Goals: ask before destructive actions (forms marked data-confirm).
-document.addEventListener("submit", (event) => {
-  const form = event.target.closest("form[data-confirm]");
-  if (form && !window.confirm(form.dataset.confirm)) {
-    event.preventDefault();
-  }
-});
-
 // Goal form: show only the fields the chosen kind of goal uses.
 const KIND_FIELDS = {
   skill: ["skill", "target_level"],
