@@ -20,6 +20,14 @@ ClientId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The client's id.
 MappingId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The mapping's id.")]
 
 
+def _refuse_nul(value: Any) -> Any:
+    """Text fields (and lists of them) cannot hold NUL: PostgreSQL refuses it in text."""
+    text = " ".join(value) if isinstance(value, list) else value
+    if isinstance(text, str) and "\x00" in text:
+        raise ValueError("Text cannot contain NUL characters.")
+    return value
+
+
 class ClientOut(Schema):
     id: int
     name: str
@@ -46,10 +54,7 @@ class ClientIn(Schema):
     @field_validator("name", "authority_email", "scopes", mode="after")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        text = " ".join(value) if isinstance(value, list) else value
-        if isinstance(text, str) and "\x00" in text:
-            raise ValueError("Text cannot contain NUL characters.")
-        return value
+        return _refuse_nul(value)
 
 
 def _out(client: LrsClient) -> ClientOut:
@@ -110,10 +115,7 @@ class MappingIn(Schema):
     @field_validator("activity_iri", "label", "skill_refs", mode="after")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        text = " ".join(value) if isinstance(value, list) else value
-        if isinstance(text, str) and "\x00" in text:
-            raise ValueError("Text cannot contain NUL characters.")
-        return value
+        return _refuse_nul(value)
 
 
 def _mapping_out(mapping: ActivityMapping, unknown: set[str]) -> MappingOut:
