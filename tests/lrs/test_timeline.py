@@ -107,3 +107,40 @@ def test_the_timeline_costs_the_same_queries_however_long(org):
         timeline = selectors.person_timeline(org.people["manager"].user, learner, limit=10)
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(timeline.entries) == 10
+
+
+@pytest.mark.parametrize(
+    ("viewer", "status"),
+    [("learner", 200), ("manager", 200), ("ld", 200), ("admin", 200), ("peer", 403)],
+)
+def test_the_activity_api_follows_the_privacy_rules(client, org, viewer, status):
+    learner = org.people["learner"]
+    _events(learner.user, 1)
+    client.force_login(org.people[viewer].user)
+    response = client.get(f"/api/v1/people/{learner.pk}/activity")
+    assert response.status_code == status
+    if status == 200:
+        assert [entry["target"] for entry in response.json()["entries"]] == ["Course 0"]
+    else:
+        assert response["Content-Type"] == "application/problem+json"
+
+
+def test_the_activity_api_pages_in_constant_queries(client, org, django_assert_num_queries):
+    learner = org.people["learner"]
+    _events(learner.user, 25)
+    client.force_login(org.people["manager"].user)
+    url = f"/api/v1/people/{learner.pk}/activity"
+    client.get(url)
+    # Session, user and rate limit (7); the two people; one index range scan per identity.
+    with django_assert_num_queries(12):  # whatever the page size or the history
+        first = client.get(url, {"limit": 10}).json()
+    assert [entry["target"] for entry in first["entries"]][:2] == ["Course 24", "Course 23"]
+    assert first["entries"][0]["details"] == ["score 50%"]
+    second = client.get(url, {"limit": 10, "more": first["more"]}).json()
+    third = client.get(url, {"limit": 10, "more": second["more"]}).json()
+    assert [entry["target"] for entry in third["entries"]] == [
+        f"Course {n}" for n in range(4, -1, -1)
+    ]
+    assert third["more"] == ""
+    assert client.get(url, {"limit": 0}).status_code == 422
+    assert client.get("/api/v1/people/999999/activity").status_code == 404

@@ -1,5 +1,6 @@
-"""JSON adapters for admins: LRS clients (list, create: the secret is shown once, revoke) and
-activity mappings (list, map, remove)."""
+"""JSON adapters: LRS clients (admins: list, create, the secret shown once, revoke), activity
+mappings (admins: list, map, remove), and a person's learning activity (who may see their private
+side)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,20 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Router, Schema, Status
+from django.shortcuts import get_object_or_404
+from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from ecotone.kernel.problems import ERRORS
 from ecotone.lrs import evidence, selectors, services
 from ecotone.lrs.models import ActivityMapping, LrsClient
+from ecotone.people.models import Person
 
 router = Router(tags=["lrs"])
 
 ClientId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The client's id.")]
 MappingId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The mapping's id.")]
+PersonId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The person's id.")]
 
 
 def _refuse_nul(value: Any) -> Any:
@@ -164,3 +168,49 @@ def unmap_activity(request: HttpRequest, mapping_id: MappingId) -> Status[None]:
         actor=request.user, mapping=selectors.mapping_for(request.user, mapping_id)
     )
     return Status(204, None)
+
+
+# --- A person's learning activity -----------------------------------------------------------------
+
+
+class ActivityEntryOut(Schema):
+    statement_id: str
+    when: dt.datetime = Field(description="When it happened (the statement's timestamp).")
+    verb: str
+    target: str = Field(description="What it was about: the activity's name, or its id.")
+    details: list[str] = Field(description="Level, score, who assessed, which tool sent it.")
+
+
+class ActivityPageOut(Schema):
+    entries: list[ActivityEntryOut]
+    more: str = Field(description="Pass as `more` for older entries; empty on the last page.")
+
+
+@router.get(
+    "/people/{person_id}/activity",
+    response={200: ActivityPageOut, **ERRORS},
+    summary="A person's learning activity",
+)
+def person_activity(
+    request: HttpRequest,
+    person_id: PersonId,
+    more: Annotated[str, Query(max_length=500)] = "",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> ActivityPageOut:
+    """The statements about the person, newest stored first: for them, their management chain,
+    L&D and admins (the rules of their profile's private side)."""
+    person = get_object_or_404(Person.objects.select_related("user"), pk=person_id)
+    timeline = selectors.person_timeline(request.user, person, limit=limit, more=more)
+    return ActivityPageOut(
+        entries=[
+            ActivityEntryOut(
+                statement_id=entry.statement_id,
+                when=entry.when,
+                verb=entry.verb,
+                target=entry.target,
+                details=list(entry.details),
+            )
+            for entry in timeline.entries
+        ],
+        more=timeline.more,
+    )
