@@ -690,6 +690,8 @@ def _update_activities(statements: Iterable[dict[str, Any]]) -> None:
     for data in statements:
         for iri, definition in _activity_definitions(data):
             key = filter_keys.filter_key(filter_keys.ACTIVITY, iri)
+            if key not in definitions and _known_definitions.get(key) == definition:
+                continue  # the usual case: a tool repeats the definition it sent before
             previous = definitions.get(key, (iri, {}))[1]
             definitions[key] = (iri, merge_definition(previous, definition))
     for key, (_, definition) in list(definitions.items()):
