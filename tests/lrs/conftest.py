@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -117,6 +118,18 @@ def statement(**overrides: Any) -> dict[str, Any]:
     }
     base.update(overrides)
     return base
+
+
+def attachment(content: bytes, **extra: Any) -> dict[str, Any]:
+    """An attachment declaration for ``content`` (its length and SHA-256 right), overridable."""
+    return {
+        "usageType": "http://example.com/attachments/certificate",
+        "display": {"en-US": "Certificate"},
+        "contentType": "text/plain",
+        "length": len(content),
+        "sha2": hashlib.sha256(content).hexdigest(),
+        **extra,
+    }
 
 
 def new_id() -> str:

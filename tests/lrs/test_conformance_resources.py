@@ -17,7 +17,7 @@ import pytest
 from django.test import Client, override_settings
 
 from ecotone.lrs.models import Statement
-from tests.lrs.conftest import new_id, statement
+from tests.lrs.conftest import attachment, new_id, statement
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -662,17 +662,6 @@ def test_head_is_get_without_a_body(xv, params):
 
 BOUNDARY = "xapi-conformance"
 MULTIPART = f'multipart/mixed; boundary="{BOUNDARY}"'
-
-
-def attachment(content: bytes, **extra: Any) -> dict[str, Any]:
-    return {
-        "usageType": "http://example.com/attachments/certificate",
-        "display": {"en-US": "Certificate"},
-        "contentType": "text/plain",
-        "length": len(content),
-        "sha2": hashlib.sha256(content).hexdigest(),
-        **extra,
-    }
 
 
 def multipart(

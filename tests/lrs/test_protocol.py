@@ -8,18 +8,7 @@ from urllib.parse import urlencode
 
 from ecotone.lrs.models import AttachmentContent
 from ecotone.people.models import Person, RoleGrant, User
-from tests.lrs.conftest import new_id, statement
-
-
-def _attachment(content: bytes, **extra) -> dict:
-    return {
-        "usageType": "http://example.com/attachments/certificate",
-        "display": {"en-US": "Certificate"},
-        "contentType": "text/plain",
-        "length": len(content),
-        "sha2": hashlib.sha256(content).hexdigest(),
-        **extra,
-    }
+from tests.lrs.conftest import attachment, new_id, statement
 
 
 def _multipart(statements, parts, boundary="xapi-boundary", encoding=True) -> bytes:
@@ -43,7 +32,7 @@ MULTIPART = 'multipart/mixed; boundary="xapi-boundary"'
 
 def test_attachments_round_trip(xapi):
     content = b"certified"
-    body = statement(attachments=[_attachment(content)])
+    body = statement(attachments=[attachment(content)])
     sha2 = body["attachments"][0]["sha2"]
     response = xapi.post(
         "statements", _multipart(body, [("text/plain", content, sha2)]), content_type=MULTIPART
@@ -60,17 +49,17 @@ def test_attachments_round_trip(xapi):
 
 
 def test_attachment_with_file_url_needs_no_part(xapi):
-    body = statement(attachments=[_attachment(b"x", fileUrl="http://example.com/cert.txt")])
+    body = statement(attachments=[attachment(b"x", fileUrl="http://example.com/cert.txt")])
     assert xapi.post("statements", body).status_code == 200
 
 
 def test_attachment_without_its_part_is_400(xapi):
-    body = statement(attachments=[_attachment(b"certified")])
+    body = statement(attachments=[attachment(b"certified")])
     assert xapi.post("statements", body).status_code == 400
 
 
 def test_attachment_part_must_match_its_hash(xapi):
-    body = statement(attachments=[_attachment(b"certified")])
+    body = statement(attachments=[attachment(b"certified")])
     sha2 = body["attachments"][0]["sha2"]
     tampered = _multipart(body, [("text/plain", b"forged!!!", sha2)])
     assert xapi.post("statements", tampered, content_type=MULTIPART).status_code == 400
@@ -78,7 +67,7 @@ def test_attachment_part_must_match_its_hash(xapi):
 
 def test_attachment_part_needs_binary_transfer_encoding(xapi):
     content = b"certified"
-    body = statement(attachments=[_attachment(content)])
+    body = statement(attachments=[attachment(content)])
     sha2 = body["attachments"][0]["sha2"]
     request = _multipart(body, [("text/plain", content, sha2)], encoding=False)
     assert xapi.post("statements", request, content_type=MULTIPART).status_code == 400
